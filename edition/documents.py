@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The repository root (where ``conf.py`` lives).
-ROOT = Path(__file__).resolve().parent.parent
+#: The edition's root (where ``conf.py`` lives): the repository, or a copy of it
+#: named by ``EDITION_ROOT`` (the tests build broken copies without touching this one).
+ROOT = Path(os.environ.get("EDITION_ROOT") or Path(__file__).resolve().parent.parent).resolve()
 TEI_DIR = ROOT / "tei"
 SOURCES_DIR = TEI_DIR / "sources"
 SCHEMA_DIR = TEI_DIR / "schema"

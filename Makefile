@@ -1,0 +1,29 @@
+# The Kirov Edition. Two commands for a new user:
+#   make edition   set up (.venv) and build the site into _build/html/
+#   make test      set up and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: edition test setup validate serve bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP)
+
+edition: setup
+	$(BIN)/edition build
+
+validate: setup
+	$(BIN)/edition validate
+
+test: setup
+	$(BIN)/python -m pytest -q -ra
+
+clean:
+	rm -rf _build

@@ -1,0 +1,108 @@
+"""The ``edition`` command: validate, build, render, import.
+
+Every subcommand exits 0 on success and non-zero with a ``file:line:col:
+[rule] message`` on bad input; a traceback is a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from edition.xmlsafe import XMLInputError
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate TEI files (default: the whole edition)."""
+    from edition.validate import validate
+
+    report = validate([Path(p) for p in args.files] or None)
+    print(report.format_json() if args.format == "json" else report.format_text())
+    return 0 if report.ok else 1
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate, build with Sphinx, publish atomically."""
+    from edition.build import build
+
+    status = 0
+    for builder in args.builders:
+        print(f"edition: building {builder} …", file=sys.stderr, flush=True)
+        result = build(builder, jobs=args.jobs, quiet=args.quiet)
+        for line in result.messages:
+            print(line, file=sys.stderr)
+        if not result.ok:
+            return 1
+        timings = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+        print(f"edition: {builder} done ({timings})", file=sys.stderr)
+        if builder == "html" and result.output is not None:
+            print(result.output / "index.html")
+    return status
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Render arbitrary TEI files into a standalone preview site."""
+    from edition.render import render
+
+    return render([Path(p) for p in args.files], Path(args.out))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Re-run an importer; without --force the draft goes to tei/drafts/."""
+    from edition.importer import IMPORTERS, write_draft
+
+    keys = args.keys or list(IMPORTERS)
+    for key in keys:
+        if key not in IMPORTERS:
+            print(f"edition import: unknown document {key!r}; known: {', '.join(IMPORTERS)}", file=sys.stderr)
+            return 2
+        print(write_draft(key, force=args.force))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``edition`` command."""
+    parser = argparse.ArgumentParser(prog="edition", description="The Kirov Edition: TEI pipeline")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="validate TEI files (default: the whole edition)")
+    p.add_argument("files", nargs="*")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="validate and build the edition into _build/")
+    p.add_argument("builders", nargs="*", default=["html"], help="Sphinx builders (default: html)")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="parallel Sphinx processes")
+    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and the result")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("render", help="render any TEI files with the edition's stylesheets")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("import", help="make TEI drafts from the source texts")
+    p.add_argument("keys", nargs="*")
+    p.add_argument("--force", action="store_true", help="overwrite the master TEI (loses hand edits)")
+    p.set_defaults(func=cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``edition`` command."""
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except XMLInputError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("edition: interrupted; published output unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

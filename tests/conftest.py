@@ -1,0 +1,65 @@
+"""Shared fixtures: the real edition, a disposable copy of it, and the TEI schema."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+TEI_ALL = SHARED / "schema" / "tei_all.rng"
+CORPORA = SHARED / "corpora"
+
+#: What a copy of the edition needs to build (the Python package is installed).
+EDITION_PARTS = ("conf.py", "index.rst", "front", "tei", "xslt", "_static", "_templates")
+
+
+def copy_edition(dest: Path) -> Path:
+    """Copy the parts of the edition that a build reads into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in EDITION_PARTS:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("drafts", "__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def run_edition(*args: str, root: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the ``edition`` command (as a new process) on ``root``."""
+    env = dict(os.environ)
+    if root is not None:
+        env["EDITION_ROOT"] = str(root)
+    return subprocess.run(
+        [sys.executable, "-m", "edition.cli", *args],
+        cwd=root or REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def tei_all():
+    """The official TEI P5 schema (slow to load: once per session)."""
+    if not TEI_ALL.exists():
+        pytest.skip("../shared/schema/tei_all.rng is absent")
+    from lxml import etree
+
+    return etree.RelaxNG(etree.parse(str(TEI_ALL)))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real edition built once for the session (HTML), in a copy."""
+    root = copy_edition(tmp_path_factory.mktemp("edition"))
+    proc = run_edition("build", "-q", root=root)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return root / "_build" / "html"
