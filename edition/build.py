@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from edition.anchors import AnchorCheck, check, collect_edition, load
 from edition.documents import ROOT
 from edition.publish import PublishError, build_lock, mark_complete, prepare_staging, release
 
@@ -49,6 +50,11 @@ def run_sphinx(builder: str, srcdir: Path, outdir: Path, doctreedir: Path, *, jo
         return app.statuscode
 
 
+def check_anchors() -> AnchorCheck:
+    """Check the TEI's anchors against the committed registry."""
+    return check(load(), collect_edition())
+
+
 def build(
     builder: str = "html",
     *,
@@ -68,6 +74,11 @@ def build(
     if not report.ok:
         result.messages.extend(report.format_text().splitlines())
         result.messages.append(f"build refused: the TEI is not valid; {build_dir / builder} is unchanged")
+        return result
+    anchors = check_anchors()
+    result.messages.extend(anchors.messages())
+    if not anchors.ok:
+        result.messages.append(f"build refused: published anchors would break; {build_dir / builder} is unchanged")
         return result
     try:
         with build_lock(build_dir):

@@ -62,6 +62,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_anchors(args: argparse.Namespace) -> int:
+    """Check the anchors against the registry; with --update, register new ones."""
+    from edition import anchors
+
+    registry, current = anchors.load(), anchors.collect_edition()
+    result = anchors.check(registry, current)
+    for line in result.messages():
+        print(line)
+    if args.update:
+        if not result.ok:
+            print("edition anchors: not updating while published anchors are missing", file=sys.stderr)
+            return 1
+        anchors.save(anchors.update(registry, current, accept_changes=args.accept_changes))
+        print(f"edition anchors: {len(result.new)} new anchors registered in {anchors.REGISTRY}")
+    else:
+        print(f"edition anchors: {len(registry)} registered, {len(result.new)} new, {len(result.changed)} changed")
+    return 0 if result.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``edition`` command."""
     parser = argparse.ArgumentParser(prog="edition", description="The Kirov Edition: TEI pipeline")
@@ -87,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("keys", nargs="*")
     p.add_argument("--force", action="store_true", help="overwrite the master TEI (loses hand edits)")
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("anchors", help="check published anchors against tei/anchors.tsv")
+    p.add_argument("--update", action="store_true", help="register new anchors")
+    p.add_argument("--accept-changes", action="store_true", help="with --update: record changed texts")
+    p.set_defaults(func=cmd_anchors)
     return parser
 
 

@@ -50,6 +50,19 @@ def parse_file(path: Path | str) -> etree._ElementTree:
         line, col = exc.position if exc.position else (0, 0)
         raise XMLInputError(path, line, col, "xml-wellformed", exc.msg) from None
     tree = root.getroottree()
-    if tree.docinfo.internalDTD is not None and tree.docinfo.internalDTD.entities():
-        raise XMLInputError(path, 1, 1, "xml-entity", "entity declarations are not allowed in edition TEI")
+    check_doctype(tree, path)
     return tree
+
+
+def check_doctype(tree: etree._ElementTree, path: Path | str) -> None:
+    """Refuse entity declarations and external DTDs: TEI needs neither.
+
+    The parser already resolves nothing; refusing the declarations as well
+    turns a silent loss of text (an unexpanded entity) into a clear error.
+    """
+    info = tree.docinfo
+    if info.system_url or info.public_id:
+        raise XMLInputError(path, 1, 1, "xml-dtd", f"external DTD {info.system_url or info.public_id!r} is not allowed; remove the DOCTYPE")
+    dtd = info.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise XMLInputError(path, 1, 1, "xml-entity", "entity declarations are not allowed; write the characters themselves")
