@@ -81,6 +81,16 @@ def cmd_anchors(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_new_id(args: argparse.Namespace) -> int:
+    """Assign the next free permanent ids to elements that lack one."""
+    from edition.identifiers import new_ids
+
+    for name in args.files:
+        added = new_ids(Path(name))
+        print(f"{name}: {len(added)} new ids" + (f" ({added[0]} … {added[-1]})" if added else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``edition`` command."""
     parser = argparse.ArgumentParser(prog="edition", description="The Kirov Edition: TEI pipeline")
@@ -110,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update", action="store_true", help="register new anchors")
     p.add_argument("--accept-changes", action="store_true", help="with --update: record changed texts")
     p.set_defaults(func=cmd_anchors)
+    p = sub.add_parser("new-id", help="assign the next free permanent ids to elements without one")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=cmd_new_id)
     return parser
 
 

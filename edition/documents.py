@@ -49,9 +49,21 @@ def register_paths() -> list[Path]:
     return [p for p in (TEI_DIR / f"{name}.xml" for name in REGISTERS) if p.exists()]
 
 
+def document_paths() -> list[Path]:
+    """The TEI documents of the edition: every ``tei/*.xml`` that is not a register.
+
+    The five documents of :data:`DOCUMENTS` come first, in their order; any other
+    document (a new one, or the copies of a scaled benchmark corpus) follows by name.
+    """
+    known = [d.tei_path for d in DOCUMENTS if d.tei_path.exists()]
+    registers = {f"{name}.xml" for name in REGISTERS}
+    others = sorted(p for p in TEI_DIR.glob("*.xml") if p.name not in registers and p not in known)
+    return known + others
+
+
 def edition_files() -> list[Path]:
     """Every TEI file of the edition: documents first, then registers."""
-    return [d.tei_path for d in DOCUMENTS if d.tei_path.exists()] + register_paths()
+    return document_paths() + register_paths()
 
 
 def by_key(key: str) -> Document:

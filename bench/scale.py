@@ -1,0 +1,73 @@
+"""Make a scaled copy of the edition: every document replicated N times.
+
+Each copy gets a fresh document key (``dikova`` -> ``dikovaxb``, …), so all its
+ids and internal pointers are fresh, while pointers into the registers stay as
+they are. The result is an edition root that ``edition build`` can build.
+
+    python bench/scale.py 10 /tmp/edition-10x
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import string
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENT_KEYS = ("article", "dikova", "slides", "onthisday", "bakulin")
+COPY_PARTS = ("conf.py", "index.rst", "front", "xslt", "_static", "_templates")
+
+
+def copy_suffix(i: int) -> str:
+    """A lowercase-letters suffix for copy ``i`` (0 -> '', 1 -> 'xb', …) keeping keys [a-z]+."""
+    if i == 0:
+        return ""
+    letters = string.ascii_lowercase
+    out = ""
+    while i:
+        i, r = divmod(i, 26)
+        out = letters[r] + out
+    return "x" + out
+
+
+def scale(factor: int, dest: Path) -> list[Path]:
+    """Write an edition with ``factor`` copies of each document into ``dest``."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "tei").mkdir(parents=True)
+    for name in COPY_PARTS:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    for item in (ROOT / "tei").iterdir():
+        if item.name in {f"{k}.xml" for k in DOCUMENT_KEYS} or item.name in {"drafts", "anchors.tsv"}:
+            continue
+        (shutil.copytree if item.is_dir() else shutil.copy2)(item, dest / "tei" / item.name)
+    written: list[Path] = []
+    for key in DOCUMENT_KEYS:
+        text = (ROOT / "tei" / f"{key}.xml").read_text(encoding="utf-8")
+        pattern = re.compile(rf'(?<=["#\s:]){key}(?=[-"])')
+        for i in range(factor):
+            new_key = key + copy_suffix(i)
+            out = dest / "tei" / f"{new_key}.xml"
+            out.write_text(pattern.sub(new_key, text) if i else text, encoding="utf-8")
+            written.append(out)
+    return written
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3 or not argv[1].isdigit():
+        print(__doc__, file=sys.stderr)
+        return 2
+    files = scale(int(argv[1]), Path(argv[2]))
+    size = sum(p.stat().st_size for p in files)
+    print(f"{len(files)} documents, {size / 1e6:.1f} MB of TEI in {argv[2]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
