@@ -91,6 +91,33 @@ def cmd_new_id(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Preview: build, serve on localhost, rebuild on change."""
+    from edition.serve import serve
+
+    serve(args.port)
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    """List untagged occurrences of registered names, with line numbers; change nothing."""
+    from edition.annotate import suggest
+    from edition.registers import load_registers
+    from edition.xmlsafe import parse_file
+
+    kinds = {"persons": "person", "places": "place", "orgs": "org", "names": None}[args.kind]
+    registers = load_registers()
+    count = 0
+    for name in args.files:
+        for line, text, ident in suggest(parse_file(Path(name)), registers):
+            entry = registers.entries.get(ident)
+            if kinds is None or (entry is not None and entry.kind == kinds):
+                print(f"{name}:{line or 0}: untagged {entry.kind if entry else 'name'} {text!r}: tag it with ref=\"#{ident}\"")
+                count += 1
+    print(f"{count} untagged occurrences", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``edition`` command."""
     parser = argparse.ArgumentParser(prog="edition", description="The Kirov Edition: TEI pipeline")
@@ -123,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new-id", help="assign the next free permanent ids to elements without one")
     p.add_argument("files", nargs="+")
     p.set_defaults(func=cmd_new_id)
+    p = sub.add_parser("serve", help="preview server on localhost that rebuilds when TEI changes")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("suggest", help="list untagged occurrences of registered names")
+    p.add_argument("kind", choices=("persons", "places", "orgs", "names"))
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=cmd_suggest)
     return parser
 
 

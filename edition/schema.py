@@ -24,6 +24,8 @@ from __future__ import annotations
 import copy
 import re
 import sys
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -83,6 +85,37 @@ def closed_values(att_def: etree._Element) -> list[str] | None:
 def constraint_ids(odd: etree._ElementTree) -> list[str]:
     """Every Schematron id the ODD declares (patterns, rules, assertions, diagnostics)."""
     return [str(i) for i in odd.xpath("//tei:constraintSpec//sch:*/@id", namespaces=NS)]
+
+
+@dataclass(frozen=True)
+class OddRules:
+    """What the ODD admits, in a form Python checks can use for precise messages."""
+
+    elements: frozenset[str]  #: local names of the admitted elements
+    element_values: dict[tuple[str, str], tuple[str, ...]]  #: (element, attribute) -> closed values
+    class_values: dict[str, tuple[str, ...]]  #: attribute of a (global) class -> closed values
+
+    def values_for(self, element: str, attribute: str) -> tuple[str, ...] | None:
+        """The closed values of ``attribute`` on ``element``, or None if it is open."""
+        return self.element_values.get((element, attribute), self.class_values.get(attribute))
+
+
+@lru_cache(maxsize=1)
+def odd_rules(odd_path: Path = ODD_PATH) -> OddRules:
+    """Read the element list and the closed value lists of the ODD (cached per process)."""
+    odd = _parse(odd_path)
+    spec = _schema_spec(odd)
+    element_values: dict[tuple[str, str], tuple[str, ...]] = {}
+    class_values: dict[str, tuple[str, ...]] = {}
+    for att_def in spec.xpath("tei:elementSpec/tei:attList/tei:attDef", namespaces=NS):
+        values = closed_values(att_def)
+        if values:
+            element_values[(att_def.getparent().getparent().get("ident"), att_def.get("ident"))] = tuple(values)
+    for att_def in spec.xpath("tei:classSpec/tei:attList/tei:attDef", namespaces=NS):
+        values = closed_values(att_def)
+        if values:
+            class_values[att_def.get("ident")] = tuple(values)
+    return OddRules(frozenset(included_elements(odd)), element_values, class_values)
 
 
 # --------------------------------------------------------------------------- RNG derivation
@@ -227,6 +260,58 @@ class _Grammar:
             for s in starts:
                 etree.SubElement(choice, R + "ref", name=s)
 
+    def simplify(self) -> None:
+        """Propagate ``notAllowed`` through the patterns, as RELAX NG simplification does.
+
+        A choice loses its impossible branches; a group, an element or an attribute with
+        an impossible part is impossible; an optional impossible part is ``empty``. The
+        language is unchanged, but libxml2 has far fewer branches to try, which makes
+        validation several times faster.
+        """
+        changed = True
+        while changed:
+            changed = False
+            impossible = {n for n, d in self.defines.items() if len(d) == 1 and d[0].tag == R + "notAllowed"}
+            for ref in list(self.root.iter(R + "ref")):
+                if ref.get("name") in impossible:
+                    ref.getparent().replace(ref, etree.Element(R + "notAllowed"))
+                    changed = True
+            for el in reversed(list(self.root.iter())):
+                changed |= self._simplify_one(el)
+
+    @staticmethod
+    def _simplify_one(el: etree._Element) -> bool:
+        tag = el.tag
+        parent = el.getparent()
+        if parent is None or tag == R + "define":
+            if tag == R + "define" and len(el) > 1 and any(c.tag == R + "notAllowed" for c in el):
+                for c in list(el):
+                    el.remove(c)
+                etree.SubElement(el, R + "notAllowed")
+                return True
+            return False
+        kids = [c for c in el if c.tag == R + "notAllowed"]
+        if not kids:
+            if tag == R + "choice" and len(el) == 1:
+                parent.replace(el, el[0])
+                return True
+            return False
+        if tag == R + "choice":
+            for c in kids:
+                el.remove(c)
+            if len(el) == 0:
+                parent.replace(el, etree.Element(R + "notAllowed"))
+            elif len(el) == 1:
+                parent.replace(el, el[0])
+            return True
+        if tag in (R + "zeroOrMore", R + "optional"):
+            parent.replace(el, etree.Element(R + "empty"))
+            return True
+        if tag in (R + "group", R + "interleave", R + "oneOrMore", R + "element", R + "attribute", R + "list", R + "mixed"):
+            parent.replace(el, etree.Element(R + "notAllowed"))
+            return True
+        return False
+
     def prune(self) -> None:
         """Drop every definition that cannot be reached from ``start``."""
         reached: set[str] = set()
@@ -263,6 +348,7 @@ def derive_rng(odd_path: Path = ODD_PATH, tei_all: Path = TEI_ALL_PATH) -> bytes
             grammar.restrict_element_attribute(element_spec.get("ident"), att_def)
     grammar.keep_only(included_elements(odd))
     grammar.set_start(spec.get("start", "TEI").split())
+    grammar.simplify()
     grammar.prune()
     root = grammar.root
     root.text = None

@@ -25,7 +25,6 @@
   <xsl:include href="pages.xsl"/>
   <xsl:include href="readings.xsl"/>
   <xsl:include href="inline.xsl"/>
-  <xsl:include href="verse.xsl"/>
   <xsl:include href="unhandled.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>

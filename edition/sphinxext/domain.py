@@ -1,0 +1,139 @@
+"""The edition's domain: what each TEI document contributes to the whole edition.
+
+Per document it records the paragraph anchors, footnotes, register mentions
+(persons, places, orgs), dates, and which register pages it holds. The data is
+kept per docname, so ``clear_doc`` and ``merge_domaindata`` are exact and
+incremental and parallel (``-j``) builds stay correct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, TypedDict
+
+from docutils import nodes
+from sphinx.domains import Domain
+
+from edition.sphinxext.nodes import register_placeholder
+
+#: Attributes of a date node that carry ISO values (see xslt/names.xsl).
+DATE_ATTRIBUTES = ("when", "from", "to", "notBefore", "notAfter")
+
+
+class Mention(TypedDict):
+    register: str  #: persons, places or orgs
+    key: str  #: register id, e.g. ``stalin``
+    anchor: str  #: id of the paragraph (or nearest block) that mentions it
+    text: str  #: the words of the text
+
+
+class Footnote(TypedDict):
+    id: str
+    label: str
+    missing: bool  #: the source lost the note's text
+
+
+class DateMention(TypedDict):
+    values: dict[str, str]
+    anchor: str
+    text: str
+
+
+class DocData(TypedDict):
+    anchors: list[str]
+    footnotes: list[Footnote]
+    mentions: list[Mention]
+    dates: list[DateMention]
+    registers: list[str]
+
+
+def anchor_of(node: nodes.Element) -> str:
+    """The id of the nearest enclosing node that has one (a paragraph, a section)."""
+    current: nodes.Element | None = node
+    while current is not None:
+        if current.get("ids"):
+            return current["ids"][0]
+        current = current.parent
+    return ""
+
+
+def collect(document: nodes.document) -> DocData:
+    """Read what the edition needs from one doctree."""
+    data: DocData = {"anchors": [], "footnotes": [], "mentions": [], "dates": [], "registers": []}
+    for node in document.findall(nodes.Element):
+        if isinstance(node, nodes.paragraph) and node["ids"]:
+            data["anchors"].extend(node["ids"])
+        elif isinstance(node, nodes.container) and "unit" in node["classes"] and node["ids"]:
+            data["anchors"].extend(node["ids"])
+        elif isinstance(node, nodes.footnote) and node["ids"]:
+            label = node.next_node(nodes.label)
+            data["footnotes"].append({
+                "id": node["ids"][0],
+                "label": label.astext() if label is not None else "",
+                "missing": "missing" in node["classes"],
+            })
+        elif isinstance(node, register_placeholder):
+            data["registers"].append(node["kind"])
+        elif node.get("register") and node.get("key"):
+            data["mentions"].append({
+                "register": node["register"], "key": node["key"],
+                "anchor": anchor_of(node), "text": node.astext(),
+            })
+        elif "date" in node.get("classes", ()):
+            values = {a: node[a] for a in DATE_ATTRIBUTES if node.get(a)}
+            if values:
+                data["dates"].append({"values": values, "anchor": anchor_of(node), "text": node.astext()})
+    return data
+
+
+class EditionDomain(Domain):
+    """Cross-document data of the Kirov Edition."""
+
+    name = "edition"
+    label = "Kirov Edition"
+    data_version = 1
+    initial_data: dict[str, Any] = {"docs": {}}
+
+    @property
+    def docs(self) -> dict[str, DocData]:
+        return self.data["docs"]
+
+    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+        data = collect(document)
+        if any(data.values()):
+            self.docs[docname] = data
+
+    def clear_doc(self, docname: str) -> None:
+        self.docs.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            if docname in otherdata["docs"]:
+                self.docs[docname] = otherdata["docs"][docname]
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:
+        return []
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        # Paragraph anchors are the edition's citable objects (they also feed intersphinx).
+        for docname, data in self.docs.items():
+            for anchor in data["anchors"]:
+                yield anchor, anchor, "paragraph", docname, anchor, 1
+
+    # Queries used by the register pages and by tests.
+    def register_page(self, kind: str) -> str | None:
+        """The docname holding the register ``kind`` (persons, places, orgs), if any."""
+        return next((d for d, data in sorted(self.docs.items()) if kind in data["registers"]), None)
+
+    def mentions(self, register: str) -> dict[str, list[tuple[str, Mention]]]:
+        """Register key → [(docname, mention)], in docname order."""
+        found: dict[str, list[tuple[str, Mention]]] = {}
+        for docname, data in sorted(self.docs.items()):
+            for mention in data["mentions"]:
+                if mention["register"] == register:
+                    found.setdefault(mention["key"], []).append((docname, mention))
+        return found
+
+    def anchors(self) -> dict[str, str]:
+        """Anchor id → docname, across the edition."""
+        return {a: d for d, data in self.docs.items() for a in data["anchors"]}

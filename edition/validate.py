@@ -1,0 +1,432 @@
+"""``edition validate``: check TEI files against the edition's rules.
+
+Four steps, each reporting :class:`Problem` s with file, line, column, rule id,
+message and advice:
+
+1. well-formedness (safe parsing, :mod:`edition.xmlsafe`);
+2. the grammar ``tei/schema/edition.rng`` (the edition's subset of TEI P5), preceded
+   by precise checks of the element list and closed value lists of the ODD, whose
+   messages say more than libxml2's;
+3. the Schematron rules ``tei/schema/edition.sch`` (their ids are the rule ids);
+4. checks over all files at once: ``xml:id`` unique across the edition, every
+   ``#pointer`` resolves, every file carries its ``xml-model`` instructions.
+
+The compiled schemas are cached per process. :func:`validate_tei_all` checks
+against the full ``tei_all.rng`` instead (slow to load, used by the tests).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree, isoschematron
+
+from edition.documents import ROOT, edition_files
+from edition.schema import RNG_PATH, SCH_PATH, TEI_ALL_PATH, odd_rules
+from edition.xmlsafe import XMLInputError, parse_file
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+SVRL_NS = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+
+#: Attributes whose ``#fragment`` values must name an xml:id of the edition.
+POINTER_ATTRIBUTES = ("ref", "target", "corresp", "resp", "who", "ana", "source")
+
+#: What a register entry is, by element: used to name the kind of a pointer's target.
+ENTRY_KINDS = {
+    "person": "person",
+    "personGrp": "person",
+    "place": "place",
+    "org": "org",
+    "bibl": "bibl",
+    "biblStruct": "bibl",
+}
+#: What a pointer should point at, by (element, attribute); "*" is any element.
+EXPECTED_KINDS = {
+    ("persName", "ref"): "person",
+    ("placeName", "ref"): "place",
+    ("orgName", "ref"): "org",
+    ("*", "source"): "bibl",
+}
+#: The register file that holds each kind of entry (for the advice).
+REGISTER_OF = {"person": "tei/persons.xml", "place": "tei/places.xml", "org": "tei/orgs.xml", "bibl": "tei/bibliography.xml"}
+
+XML_MODEL_HREFS = ("schema/edition.rng", "schema/edition.sch")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, located in a file."""
+
+    path: str  #: relative to the repository root when inside it
+    line: int
+    column: int
+    rule: str
+    message: str
+    advice: str
+    severity: str = "error"  #: 'error' | 'warning'
+
+    def format(self) -> str:
+        label = "" if self.severity == "error" else "warning: "
+        head = f"{self.path}:{self.line}:{self.column}: [{self.rule}] {label}{self.message}"
+        return f"{head}\n    {self.advice}" if self.advice else head
+
+
+@dataclass
+class Report:
+    """The problems found in a set of files."""
+
+    files: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings do not fail validation)."""
+        return not self.errors
+
+    def sorted(self) -> list[Problem]:
+        """Errors first, then warnings; each by file and position."""
+        return sorted(self.problems, key=lambda p: (p.severity != "error", p.path, p.line, p.column, p.rule))
+
+    def format_text(self) -> str:
+        lines = [p.format() for p in self.sorted()]
+        n_err, n_warn = len(self.errors), len(self.warnings)
+        lines.append(
+            f"edition validate: {len(self.files)} file{'s' * (len(self.files) != 1)}, "
+            f"{n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}"
+        )
+        return "\n".join(lines)
+
+    def format_json(self) -> str:
+        return json.dumps(
+            {
+                "ok": self.ok,
+                "files": self.files,
+                "errors": [asdict(p) for p in self.sorted() if p.severity == "error"],
+                "warnings": [asdict(p) for p in self.sorted() if p.severity == "warning"],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+def display_path(path: Path) -> str:
+    """A path as the report shows it: relative to the repository root when inside it."""
+    resolved = Path(path).resolve()
+    try:
+        return str(resolved.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+# --------------------------------------------------------------------------- schemas (cached)
+
+
+@lru_cache(maxsize=1)
+def edition_rng() -> etree.RelaxNG:
+    """The edition's grammar, compiled once per process."""
+    return etree.RelaxNG(etree.parse(str(RNG_PATH)))
+
+
+@lru_cache(maxsize=1)
+def edition_schematron() -> isoschematron.Schematron:
+    """The edition's Schematron, compiled once per process."""
+    return isoschematron.Schematron(etree.parse(str(SCH_PATH)), store_report=True)
+
+
+@lru_cache(maxsize=1)
+def tei_all_rng() -> etree.RelaxNG:
+    """The full TEI P5 grammar (about 14 s to compile)."""
+    return etree.RelaxNG(etree.parse(str(TEI_ALL_PATH)))
+
+
+# --------------------------------------------------------------------------- single-file steps
+
+
+def _parse(path: Path, shown: str) -> tuple[etree._ElementTree | None, list[Problem]]:
+    try:
+        return parse_file(path), []
+    except XMLInputError as exc:
+        advice = {
+            "xml-wellformed": "fix the markup at this position (an unclosed or mismatched tag, a bare & or <)",
+            "xml-entity": "use the characters themselves; entity declarations are refused",
+            "xml-empty": "the file must contain a TEI document",
+            "io": "check the path",
+        }.get(exc.rule, "")
+        return None, [Problem(shown, exc.line, exc.column, exc.rule, exc.message, advice)]
+
+
+def _local(el: etree._Element) -> str | None:
+    """The local name of a TEI element, or None for anything else."""
+    tag = el.tag
+    if isinstance(tag, str) and tag.startswith("{%s}" % TEI_NS):
+        return tag[len(TEI_NS) + 2:]
+    return None
+
+
+def check_odd(tree: etree._ElementTree, shown: str) -> list[Problem]:
+    """Elements outside the edition's subset and values outside the closed lists."""
+    rules = odd_rules()
+    problems = []
+    for el in tree.getroot().iter():
+        if not isinstance(el.tag, str):
+            continue
+        name = _local(el)
+        if name is None:
+            problems.append(
+                Problem(shown, el.sourceline or 0, 1, "odd-element", f"element {el.tag} is not in the TEI namespace",
+                        "the edition's documents contain TEI elements only")
+            )
+            continue
+        if name not in rules.elements:
+            problems.append(
+                Problem(shown, el.sourceline or 0, 1, "odd-element",
+                        f"<{name}> is not one of the elements the edition uses",
+                        "use an element listed in tei/schema/edition.odd, or add it there (an editorial decision)")
+            )
+        for att, value in el.attrib.items():
+            allowed = rules.values_for(name, att)
+            if allowed is not None and value not in allowed:
+                close = difflib.get_close_matches(value, allowed, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                problems.append(
+                    Problem(shown, el.sourceline or 0, 1, "odd-value",
+                            f"{name}/@{att}={value!r} is not in the closed list",
+                            f"{hint}allowed: {', '.join(allowed)} (tei/schema/edition.odd)")
+                )
+    return problems
+
+
+def check_rng(tree: etree._ElementTree, shown: str, rng: etree.RelaxNG, rule: str = "rng") -> list[Problem]:
+    """The grammar's verdict, one problem per libxml2 error."""
+    if rng.validate(tree):
+        return []
+    advice = (
+        "the grammar is tei/schema/edition.rng (derived from tei/schema/edition.odd)"
+        if rule == "rng"
+        else "the document is not valid TEI P5 (tei_all.rng)"
+    )
+    return [Problem(shown, e.line, max(e.column, 1), rule, _clean(e.message), advice) for e in rng.error_log]
+
+
+def _located(tree: etree._ElementTree, location: str) -> int:
+    """The source line of the node an SVRL location points at (0 if it cannot be found)."""
+    try:
+        found = tree.xpath(location)
+    except etree.XPathError:
+        return 0
+    node = found[0] if isinstance(found, list) and found else None
+    if node is None:
+        return 0
+    if not isinstance(node, etree._Element):  # an attribute or text: its element carries the line
+        node = node.getparent()
+    return node.sourceline or 0 if node is not None else 0
+
+
+def check_schematron(tree: etree._ElementTree, shown: str) -> list[Problem]:
+    """The Schematron rules; the assertion's id is the rule id, its diagnostic the advice."""
+    schematron = edition_schematron()
+    if schematron.validate(tree):
+        return []
+    problems = []
+    for fired in schematron.validation_report.xpath(
+        "//svrl:failed-assert | //svrl:successful-report", namespaces=SVRL_NS
+    ):
+        advice = "; ".join(_clean("".join(d.itertext())) for d in fired.xpath("svrl:diagnostic-reference", namespaces=SVRL_NS))
+        problems.append(
+            Problem(
+                shown,
+                _located(tree, fired.get("location", "")),
+                1,
+                fired.get("id") or "schematron",
+                _clean("".join(fired.xpath("svrl:text//text()", namespaces=SVRL_NS))),
+                advice,
+            )
+        )
+    return problems
+
+
+def check_xml_model(tree: etree._ElementTree, shown: str) -> list[Problem]:
+    """The two ``xml-model`` instructions that let editors validate as they type."""
+    hrefs = set()
+    node = tree.getroot().getprevious()
+    while node is not None:
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model":
+            hrefs.add(node.get("href"))
+        node = node.getprevious()
+    return [
+        Problem(shown, 1, 1, "xml-model", f"no <?xml-model href=\"{href}\"?> before the root element",
+                "start the file with the two xml-model instructions of tei/ENCODING.md", "warning")
+        for href in XML_MODEL_HREFS
+        if href not in hrefs
+    ]
+
+
+# --------------------------------------------------------------------------- cross-file checks
+
+
+@dataclass(frozen=True)
+class _Target:
+    shown: str
+    line: int
+    kind: str | None  #: register kind of the element, if it is an entry
+
+
+def _ids(tree: etree._ElementTree) -> Iterator[tuple[str, etree._Element]]:
+    for el in tree.getroot().iter():
+        if isinstance(el.tag, str):
+            value = el.get(XML_ID)
+            if value is not None:
+                yield value, el
+
+
+def _pointers(tree: etree._ElementTree) -> Iterator[tuple[etree._Element, str, str]]:
+    """(element, attribute, id) for every ``#id`` token in a pointer attribute."""
+    for el in tree.getroot().iter():
+        if not isinstance(el.tag, str):
+            continue
+        for att in POINTER_ATTRIBUTES:
+            value = el.get(att)
+            if value:
+                for token in value.split():
+                    if token.startswith("#") and len(token) > 1:
+                        yield el, att, token[1:]
+
+
+def check_cross_file(
+    checked: list[tuple[str, etree._ElementTree]], pool: list[tuple[str, etree._ElementTree]]
+) -> list[Problem]:
+    """Ids unique over ``pool`` (reported in ``checked``); pointers in ``checked`` resolve in ``pool``."""
+    problems: list[Problem] = []
+    checked_paths = {shown for shown, _ in checked}
+    targets: dict[str, _Target] = {}
+    # The pool is walked in its order, so the first holder of an id is the one kept;
+    # checked files come after the rest so a new duplicate is blamed on them.
+    ordered = [item for item in pool if item[0] not in checked_paths] + checked
+    for shown, tree in ordered:
+        for value, el in _ids(tree):
+            first = targets.get(value)
+            if first is None:
+                targets[value] = _Target(shown, el.sourceline or 0, ENTRY_KINDS.get(_local(el) or ""))
+            elif shown in checked_paths:
+                problems.append(
+                    Problem(shown, el.sourceline or 0, 1, "xmlid-unique",
+                            f"xml:id {value} already used in {first.shown}:{first.line}",
+                            "ids are unique across the whole edition: give this element the next free id "
+                            "(`edition new-id`) and keep the older one")
+                )
+    by_kind: dict[str | None, list[str]] = {}
+    for value, target in targets.items():
+        by_kind.setdefault(target.kind, []).append(value)
+    for shown, tree in checked:
+        for el, att, ident in _pointers(tree):
+            name = _local(el) or ""
+            expected = EXPECTED_KINDS.get((name, att)) or EXPECTED_KINDS.get(("*", att))
+            target = targets.get(ident)
+            if target is None:
+                problems.append(_unresolved(shown, el, att, ident, expected, targets, by_kind))
+            elif expected and target.kind and target.kind != expected:
+                problems.append(
+                    Problem(shown, el.sourceline or 0, 1, "pointer-kind",
+                            f"<{name} {att}=\"#{ident}\"> points at a {target.kind} ({target.shown}:{target.line}), "
+                            f"not a {expected}",
+                            f"point at a {expected} entry of {REGISTER_OF[expected]}", "warning")
+                )
+    return problems
+
+
+def _unresolved(
+    shown: str,
+    el: etree._Element,
+    att: str,
+    ident: str,
+    expected: str | None,
+    targets: dict[str, _Target],
+    by_kind: dict[str | None, list[str]],
+) -> Problem:
+    kind = expected or "id"
+    candidates = by_kind.get(expected, []) if expected else list(targets)
+    close = difflib.get_close_matches(ident, candidates, n=1, cutoff=0.6) or difflib.get_close_matches(
+        ident, list(targets), n=1, cutoff=0.75
+    )
+    message = f"unknown {kind} #{ident}" + (f": did you mean #{close[0]}?" if close else "")
+    if expected:
+        advice = f"correct @{att}, or add an entry with xml:id=\"{ident}\" to {REGISTER_OF[expected]}"
+    else:
+        advice = f"correct @{att}: it must name an xml:id of the edition (documents or registers)"
+    return Problem(shown, el.sourceline or 0, 1, "pointer", message, advice)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _unique(paths: Iterable[Path]) -> list[Path]:
+    return list(dict.fromkeys(Path(p).resolve() for p in paths))
+
+
+def validate(paths: list[Path] | None = None, *, context: list[Path] | None = None) -> Report:
+    """Validate ``paths`` (None: the whole edition).
+
+    Pointers are resolved, and ids compared, over ``paths`` plus ``context``
+    (None: the whole edition), so that one document can be checked against the
+    registers without checking the registers themselves.
+    """
+    files = _unique(edition_files() if paths is None else paths)
+    context_files = [p for p in _unique(edition_files() if context is None else context) if p not in files]
+    report = Report(files=[display_path(p) for p in files])
+    checked: list[tuple[str, etree._ElementTree]] = []
+    for path in files:
+        shown = display_path(path)
+        tree, problems = _parse(path, shown)
+        report.problems.extend(problems)
+        if tree is None:
+            continue
+        checked.append((shown, tree))
+        report.problems.extend(check_xml_model(tree, shown))
+        report.problems.extend(check_odd(tree, shown))
+        report.problems.extend(check_rng(tree, shown, edition_rng()))
+        report.problems.extend(check_schematron(tree, shown))
+    pool = list(checked)
+    for path in context_files:
+        try:
+            pool.append((display_path(path), parse_file(path)))
+        except XMLInputError:
+            pass  # a broken context file is reported when it is itself validated
+    report.problems.extend(check_cross_file(checked, pool))
+    return report
+
+
+def validate_tei_all(paths: list[Path] | None = None) -> Report:
+    """Validate against the full TEI P5 grammar (``tei_all.rng``), if it is present."""
+    files = _unique(edition_files() if paths is None else paths)
+    report = Report(files=[display_path(p) for p in files])
+    if not TEI_ALL_PATH.exists():
+        report.problems.append(
+            Problem(str(TEI_ALL_PATH), 0, 0, "tei-all-missing", "tei_all.rng is not available",
+                    "the shared TEI schema is expected beside the repository", "warning")
+        )
+        return report
+    for path in files:
+        shown = display_path(path)
+        tree, problems = _parse(path, shown)
+        report.problems.extend(problems)
+        if tree is not None:
+            report.problems.extend(check_rng(tree, shown, tei_all_rng(), rule="tei-all"))
+    return report

@@ -1,0 +1,73 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Phrase-level renditions and links. Elements not listed here but marked 'inline'
+  in the behaviour table become inline with their name as class (blocks.xsl).
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:f="urn:kirov-edition:function"
+    xmlns:m="urn:kirov-edition:mode"
+    xmlns:t="urn:kirov-edition:template"
+    xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+    exclude-result-prefixes="#all">
+
+  <!-- The docutils node for a rendition: emphasis, strong, superscript, subscript or inline. -->
+  <xsl:function name="f:rendition-node" as="xs:string">
+    <xsl:param name="rend" as="xs:string*"/>
+    <xsl:variable name="r" as="xs:string*" select="$rend ! tokenize(lower-case(.), '[\s#]+')"/>
+    <xsl:sequence select="
+        if ($r = ('sup', 'superscript')) then 'superscript'
+        else if ($r = ('sub', 'subscript')) then 'subscript'
+        else if ($r = ('bold', 'b', 'strong')) then 'strong'
+        else if ($r = ('italic', 'italics', 'i', 'it', 'em')) then 'emphasis'
+        else 'inline'"/>
+  </xsl:function>
+
+  <xsl:template match="hi" mode="m:docutils">
+    <xsl:element name="{f:rendition-node((@rend, @rendition))}">
+      <xsl:attribute name="classes" select="f:classes(., 'hi')"/>
+      <xsl:apply-templates mode="m:docutils"/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="emph | foreign | title[not(@level = ('a', 'u'))] | term | mentioned"
+      mode="m:docutils">
+    <emphasis classes="{f:classes(., local-name())}"><xsl:apply-templates mode="m:docutils"/></emphasis>
+  </xsl:template>
+
+  <!-- Links inside the document, or out of it. A pointer that leads nowhere is shown and reported. -->
+  <xsl:template match="ref | ptr" mode="m:docutils">
+    <xsl:variable name="target" as="xs:string" select="tokenize(normalize-space(@target), ' ')[1]"/>
+    <xsl:variable name="local" as="element()?"
+        select="if (starts-with($target, '#')) then id(substring($target, 2), root(.))[1] else ()"/>
+    <xsl:variable name="content" as="node()*">
+      <xsl:apply-templates mode="m:docutils"/>
+      <xsl:if test="self::ptr">
+        <xsl:value-of select="if ($local/self::note) then f:note-label($local) else $target"/>
+      </xsl:if>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$target eq ''">
+        <inline classes="{local-name()}"><xsl:sequence select="$content"/></inline>
+      </xsl:when>
+      <xsl:when test="exists($local)">
+        <reference refid="{f:id($local)}" classes="{local-name()}"><xsl:sequence select="$content"/></reference>
+      </xsl:when>
+      <xsl:when test="starts-with($target, '#')">
+        <xsl:message select="string-join(('broken-link', local-name(), path(.),
+                             'target ' || $target || ' is not in this document'), '&#9;')"/>
+        <inline classes="{local-name()} broken-link"><xsl:sequence select="$content"/></inline>
+      </xsl:when>
+      <xsl:otherwise>
+        <reference refuri="{$target}" classes="{local-name()}"><xsl:sequence select="$content"/></reference>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Formulae are shown as their text, in the notation the source gives. -->
+  <xsl:template match="formula" mode="m:docutils">
+    <literal classes="{f:classes(., 'formula')}"><xsl:value-of select="normalize-space(.)"/></literal>
+  </xsl:template>
+
+</xsl:stylesheet>
