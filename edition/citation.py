@@ -17,6 +17,7 @@ BibTeX and RIS are written from the same item by :func:`bibtex` and :func:`ris`.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -142,6 +143,7 @@ class Citation:
     chicago_bibliography: str  #: Chicago bibliography entry (HTML from citeproc)
     mla: str  #: MLA works-cited entry (HTML from citeproc)
     mla_in_text: str  #: MLA parenthetical citation with the locator (HTML from citeproc)
+    plain: dict[str, str] = field(default_factory=dict)  #: the four citations above as plain text, by field name
     access_date_patterns: dict[str, str] = field(default_factory=lambda: dict(ACCESS_DATE_PATTERNS))
 
     @property
@@ -224,8 +226,25 @@ def _citeproc_strip(item: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in item.items() if k not in ("license", "section", "note")}
 
 
-def format_citation(item: dict[str, object], style: str, *, locator: tuple[str, str] | None, bibliography: bool) -> str:
-    """Format one item with citeproc-py: a citation (note or in-text) or a bibliography entry (HTML)."""
+def _escaped(value: object) -> object:
+    """HTML-escape every string of a CSL item (citeproc-py's HTML formatter escapes nothing)."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
+
+
+def format_citation(
+    item: dict[str, object], style: str, *, locator: tuple[str, str] | None, bibliography: bool, output: str = "html"
+) -> str:
+    """Format one item with citeproc-py: a citation (note or in-text) or a bibliography entry.
+
+    ``output="html"`` gives safe HTML (text escaped, titles in ``<i>``);
+    ``output="plain"`` gives the same citation as plain text.
+    """
     import warnings
 
     from citeproc import Citation as CPCitation
@@ -235,8 +254,11 @@ def format_citation(item: dict[str, object], style: str, *, locator: tuple[str, 
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        source = CiteProcJSON([_citeproc_strip(item)])
-        bib = CitationStylesBibliography(_style(STYLES[style]), source, formatter.html)
+        data = _citeproc_strip(item)
+        if output == "html":
+            data = _escaped(data)  # type: ignore[assignment]
+        source = CiteProcJSON([data])
+        bib = CitationStylesBibliography(_style(STYLES[style]), source, formatter.html if output == "html" else formatter.plain)
         key = str(item["id"]).lower()
         cite_item = CitationItem(key, locator=Locator(*locator)) if locator and not bibliography else CitationItem(key)
         cite = CPCitation([cite_item])
@@ -251,16 +273,20 @@ def cite_unit(meta: DocumentMetadata, unit: CitableUnit, base_url: str = DEFAULT
     url = unit_url(base_url, unit)
     item = csl_item(meta, unit, url, version)
     locator = (locator_label(unit), unit.local)
-    return Citation(
-        unit=unit,
-        url=url,
-        version=version,
-        csl=item,
-        chicago_note=format_citation(item, "chicago", locator=locator, bibliography=False),
-        chicago_bibliography=format_citation(item, "chicago", locator=None, bibliography=True),
-        mla=format_citation(item, "mla", locator=None, bibliography=True),
-        mla_in_text=format_citation(item, "mla", locator=locator, bibliography=False),
-    )
+    forms = {
+        "chicago_note": ("chicago", locator, False),
+        "chicago_bibliography": ("chicago", None, True),
+        "mla": ("mla", None, True),
+        "mla_in_text": ("mla", locator, False),
+    }
+    rendered = {
+        name: format_citation(item, style, locator=loc, bibliography=bib) for name, (style, loc, bib) in forms.items()
+    }
+    plain = {
+        name: format_citation(item, style, locator=loc, bibliography=bib, output="plain")
+        for name, (style, loc, bib) in forms.items()
+    }
+    return Citation(unit=unit, url=url, version=version, csl=item, plain=plain, **rendered)
 
 
 def cite_document(tree: etree._ElementTree, base_url: str = DEFAULT_BASE_URL, version: str = __version__) -> list[Citation]:

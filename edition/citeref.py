@@ -54,6 +54,7 @@ class CitableUnit:
     parent: str | None  #: canonical reference of the enclosing unit (``None`` at level 1)
     level: int  #: 1 for units of a top-level citeStructure
     element: etree._Element = field(compare=False, hash=False, repr=False)
+    built: str = field(default="", compare=False, repr=False)  #: the reference exactly as the citeStructure builds it
 
 
 # --- XPath: TEI names without prefixes -> lxml with a tei: prefix -------------
@@ -169,8 +170,15 @@ def document_key(tree: etree._ElementTree) -> str:
     return key
 
 
-def _canonical(key: str, local: str) -> str:
-    return local if local.startswith(f"{key}:") else f"{key}:{local.lstrip(':')}"
+def _canonical(key: str, built: str) -> tuple[str, str]:
+    """``(canonical, local)`` from the reference the citeStructure builds.
+
+    A document may put its key into the reference itself (top-level
+    ``delim="dikova:"``, so that the declared structure yields the canonical
+    form) or leave it out; either way the canonical reference is ``key:local``.
+    """
+    local = built[len(key) + 1 :] if built.startswith(f"{key}:") else built.lstrip(":")
+    return f"{key}:{local}", local
 
 
 def _walk(
@@ -206,11 +214,13 @@ def _walk(
         if not segment:
             where = node.get(XML_ID) or f"line {node.sourceline}"
             raise CiteStructureError(f"{key}: @use {use!r} gives an empty reference segment for <{etree.QName(node).localname}> ({where})")
-        local = (parent.local if parent else "") + delim + segment
+        built = (parent.built if parent else "") + delim + segment
+        ref, local = _canonical(key, built)
         unit = CitableUnit(
             document=key,
-            ref=_canonical(key, local),
+            ref=ref,
             local=local,
+            built=built,
             segments=(parent.segments if parent else ()) + (segment,),
             xml_id=node.get(XML_ID),
             unit=unit_name or etree.QName(node).localname,

@@ -100,5 +100,15 @@ def new_ids(path: Path) -> list[str]:
     key = tree.getroot().get("n") or path.stem
     added = assign_ids(tree, key, all_known_ids([path]))
     if added:
-        path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n")
+        path.write_text(_with_prolog(path.read_text(encoding="utf-8"), tree), encoding="utf-8")
     return added
+
+
+_ROOT_START = re.compile(r"<(?![?!])")
+
+
+def _with_prolog(original: str, tree: etree._ElementTree) -> str:
+    """Serialise ``tree``'s root after the original prolog, kept byte for byte."""
+    match = _ROOT_START.search(original)
+    prolog = original[: match.start()] if match else ""
+    return prolog + etree.tostring(tree.getroot(), encoding="unicode") + "\n"

@@ -139,6 +139,10 @@ def _apply_usage(attribute: etree._Element, att_def: etree._Element) -> None:
         parent.getparent().replace(parent, attribute)
 
 
+#: Patterns whose children form a sequence (an explicit or implicit group).
+_SEQUENCES = tuple(R + t for t in ("group", "interleave", "oneOrMore", "zeroOrMore", "optional", "element", "list", "mixed"))
+
+
 class _Grammar:
     """The tei_all grammar being cut down, with its definitions by name."""
 
@@ -292,7 +296,16 @@ class _Grammar:
             return False
         kids = [c for c in el if c.tag == R + "notAllowed"]
         if not kids:
-            if tag == R + "choice" and len(el) == 1:
+            if tag in _SEQUENCES:
+                # An emptied branch left in a sequence trips libxml2's content-model
+                # compiler ("Expecting element sourceDesc, got publicationStmt"); in a
+                # sequence (explicit or implicit group) ``empty`` means nothing anyway.
+                empties = [c for c in el if c.tag == R + "empty"]
+                if empties and len(empties) < len(el):
+                    for c in empties:
+                        el.remove(c)
+                    return True
+            if tag in (R + "choice", R + "group", R + "interleave") and len(el) == 1:
                 parent.replace(el, el[0])
                 return True
             return False

@@ -11,11 +11,13 @@ Encoding:
   appear, structured, as ``author/persName`` in ``sourceDesc/bibl``;
 * each abstract section a ``div type="abstractSection" n="1"`` … whose run-in label is
   its ``head rend="run-in"`` (label text exactly as printed, full stop included);
-* ``div type="keywords" n="5"``: a ``p`` with ``label`` "Keywords:" and each keyword as
-  ``term``; the same keywords, without their quotation marks, are listed in
+* the "Keywords:" line as a fifth ``div type="abstractSection"`` (the edition's ODD has no
+  other division type for it), "Keywords:" its run-in ``head``, each keyword a ``term``
+  in its ``p``; the same keywords, without their quotation marks, are listed in
   ``profileDesc/textClass/keywords`` (scheme: the ``bakulin-keywords`` taxonomy).
 
-Citation: ``bakulin:2.1`` = section 2 ("Materials and methods."), paragraph 1.
+Citation: ``bakulin:2.1`` = section 2 ("Materials and methods."), paragraph 1; ``bakulin:5.1``
+is the keywords.
 """
 
 from __future__ import annotations
@@ -74,10 +76,9 @@ def keyword_list(line: str) -> list[str]:
     return [k.strip() for k in line[len(KEYWORDS_LABEL):].split(",")]
 
 
-def keywords_p(line: str) -> str:
-    """The keywords line as inline XML: label, then each keyword a ``term``."""
-    terms = ", ".join(f"<term>{escape(k)}</term>" for k in keyword_list(line))
-    return f"<label>{KEYWORDS_LABEL}</label> {terms}"
+def keyword_terms(line: str) -> str:
+    """The keywords after the label as inline XML, each a ``term``, the commas kept."""
+    return ", ".join(f"<term>{escape(k)}</term>" for k in keyword_list(line))
 
 
 def convert(source: str) -> str:
@@ -98,8 +99,9 @@ def convert(source: str) -> str:
         w.head(label, rend="run-in")
         w.p(block[len(label):].strip())
         w.close("div")
-    w.open("div", "div", type="keywords", n=str(len(SECTIONS) + 1))
-    w.leaf("p", keywords_p(keywords), "p")
+    w.open("div", "div", type="abstractSection", n=str(len(SECTIONS) + 1))
+    w.head(KEYWORDS_LABEL, rend="run-in")
+    w.leaf("p", keyword_terms(keywords), "p")
     w.close("div")
     w.close("div")
     info = HeaderInfo(

@@ -91,11 +91,14 @@ TABLE_DATE_SLIPS: dict[str, tuple[str, str]] = {"1.10.1034": ("1934-10-01", "1.1
 
 #: Paragraph ends that the rules below miss or mis-read: line -> True (ends a
 #: paragraph) / False (does not).
-PARAGRAPH_END_OVERRIDES: dict[int, bool] = {}
+PARAGRAPH_END_OVERRIDES: dict[int, bool] = {
+    4052: False,  # "Stalin's infamous speech" + two spaces: the sentence goes on ("Dizzy with Success", …)
+}
 
-#: A printed line shorter than this (characters) that ends a sentence ends its
-#: paragraph: the text block is about 85-100 characters wide.
-SHORT_LINE = 78
+#: A printed line that ends a sentence ends its paragraph if the first word of
+#: the next line would have fitted on it: the line plus a space plus that word is
+#: shorter than this. (Inside paragraphs that sum is never below 87 characters.)
+FIT_WIDTH = 86
 SENTENCE_END = re.compile(r"[.?!”‟\"]\)?$|\)\.?$")
 
 #: Block quotations are printed in smaller type: their lines reach this width.
@@ -293,7 +296,9 @@ def _events(lines: list[Line]) -> list[Ev]:
             prev, i = ln, i + 1
             continue
         if kind == "space":
-            out.append(Ev("eol", line=ln.no))
+            # after a callout the space ends the printed line; after text cut short
+            # (no trailing space) it is a space inside the printed line
+            out.append(Ev("eol" if prev is not None and prev.kind == "num" else "space", line=ln.no))
             if ln.trail >= 2:
                 out.append(Ev("parend", line=ln.no))
             prev, i = ln, i + 1
@@ -307,8 +312,10 @@ def _events(lines: list[Line]) -> list[Ev]:
         for part in parts:
             out.append(part)
         if ln.trail > 0:
-            out.append(Ev("eol", line=ln.no))
-            if ln.trail >= 2 and not in_quote:
+            # a space before a callout on a line of its own does not end the printed line (line 4668)
+            before_callout = i + 1 < len(lines) and lines[i + 1].kind == "num"
+            out.append(Ev("space" if before_callout and ln.trail == 1 else "eol", line=ln.no))
+            if ln.trail >= 2 and not in_quote and PARAGRAPH_END_OVERRIDES.get(ln.no, True):
                 out.append(Ev("parend", line=ln.no))
         prev, i = ln, i + 1
     out.append(Ev("parend"))
@@ -350,9 +357,10 @@ def _split_inline(ln: Line) -> list[Ev]:
 def _short_line_ends(events: list[Ev]) -> None:
     """Mark paragraph ends shown only by a short last line (one trailing space).
 
-    The printed line is rebuilt from its segments (a callout splits it); if it is
-    shorter than :data:`SHORT_LINE`, ends a sentence, and the next text begins
-    with a capital, the paragraph ends there.
+    The printed line is rebuilt from its segments (callouts and single-space lines
+    split it). If it ends a sentence, the next text begins with a capital, and
+    that next word would have fitted on the line (:data:`FIT_WIDTH`), the
+    paragraph ends there.
     """
     segment: list[str] = []
     k = 0
@@ -371,7 +379,7 @@ def _short_line_ends(events: list[Ev]) -> None:
                 decided = (
                     nxt is not None
                     and nxt.kind == "text"
-                    and len(printed) < SHORT_LINE
+                    and len(printed) + 1 + len(nxt.text.split()[0]) < FIT_WIDTH
                     and bool(SENTENCE_END.search(printed))
                     and nxt.text[:1].isupper()
                 )
@@ -672,6 +680,8 @@ def _build(events: list[Ev], notes: dict[int, list[Line]], stats: Stats) -> str:
                 b.join = "hyphen"
         elif kind == "eol":
             b.join = "" if b.join == "hyphen" else " "
+        elif kind == "space":
+            b.join = " "
         elif kind == "callout":
             b.add_inline(b.note(ev.n or 0), lead=False, is_text=False)
             b.join = "callout"
@@ -764,8 +774,9 @@ def _extra_encoding(pages: dict[str, int]) -> str:
           <gi>label</gi>; where it was lost, the note holds only <tag>gap reason="not-in-source"</tag>.
           Hyperlink residue printed after a footnote block is <tag>fw type="artefact"</tag>, right after the
           following <gi>pb</gi>.</p>
-        <p>Paragraphs. A line ending in two or more spaces ends a paragraph, and so does a line shorter than
-          {SHORT_LINE} characters that ends a sentence before a capital. Block quotations (smaller type: wider
+        <p>Paragraphs. A line ending in two or more spaces ends a paragraph, and so does a line that
+          the next word would have fitted on (the line, a space and that word shorter than {FIT_WIDTH}
+          characters) when it ends a sentence and the next begins with a capital. Block quotations (smaller type: wider
           lines after a colon, up to their callout) are <gi>quote</gi>.</p>
       </editorialDecl>
       <listPrefixDef>

@@ -219,6 +219,7 @@ def blocks_of(lines: list[str]) -> list[str | list[tuple[int, str, str]]]:
 
 
 def write_slide(w: Writer, slide: Slide, ids_of: dict[int, str]) -> None:
+    """One slide's ``div``; ``ids_of`` maps slide numbers to div ids (for ``corresp``)."""
     attrs: dict[str, str | None] = {"type": "slide", "n": str(slide.n)}
     if slide.n in DUPLICATES:
         attrs |= {"corresp": f"#{ids_of[DUPLICATES[slide.n]]}", "ana": "#duplicate"}
@@ -235,7 +236,7 @@ def write_slide(w: Writer, slide: Slide, ids_of: dict[int, str]) -> None:
             w.p(block)
         else:
             w.bullets(block)
-    w.raw(f'<fw type="pageNum">{slide.footer}</fw>')
+    w.raw(f'<fw type="pageNum">{escape(slide.footer)}</fw>')
     w.close("div")
 
 

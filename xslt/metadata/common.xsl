@@ -71,7 +71,7 @@
 
   <xsl:function name="km:media-type" as="xs:string">
     <xsl:param name="path" as="xs:string"/>
-    <xsl:variable name="ext" select="lower-case(replace($path, '^.*\.([^./]+)$|^[^.]*$', '$1'))" as="xs:string"/>
+    <xsl:variable name="ext" select="if (matches($path, '\.[^./]+$')) then lower-case(replace($path, '^.*\.([^./]+)$', '$1')) else ''" as="xs:string"/>
     <xsl:sequence select="($km:media-types($ext), 'application/octet-stream')[1]"/>
   </xsl:function>
 

@@ -6,7 +6,7 @@
   Why xi:include and not copies: the members stay the single master of their
   text (a copy would be a second version of each file in the same bag that a
   reader must trust to be identical), the bag does not carry the edition twice,
-  and resolving the includes (xmllint -\-xinclude, lxml's xinclude()) gives a
+  and resolving the includes (XInclude processing, e.g. lxml's xinclude()) gives a
   complete teiCorpus that is valid TEI, in which every #id of the edition resolves.
 
   The corpus header states only what the members' headers agree on (publisher,
@@ -44,8 +44,8 @@
       <xsl:message terminate="yes" error-code="km:not-tei"
         select="'Every corpus member must be a TEI document with a teiHeader: ' || $members"/>
     </xsl:if>
-    <xsl:comment> The edition's corpus. Resolve the xi:include elements (e.g. xmllint --xinclude corpus.xml)
-     to read it as one document: the result is a TEI teiCorpus. </xsl:comment>
+    <xsl:comment> The edition's corpus. Resolve its xi:include elements (XInclude processing, e.g. with
+     xmllint's xinclude option) to read it as one document: the result is a valid TEI teiCorpus. </xsl:comment>
     <teiCorpus xml:id="corpus" n="corpus" xml:lang="en">
       <xsl:namespace name="xi" select="'http://www.w3.org/2001/XInclude'"/>
       <xsl:call-template name="km:corpus-header"/>

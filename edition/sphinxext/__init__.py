@@ -1,0 +1,51 @@
+"""Sphinx extension of the Kirov Edition: TEI sources, the edition domain, registers, styles.
+
+Register with ``extensions = ['edition.sphinxext']``. TEI files (``.xml``) are read
+by :class:`~edition.sphinxext.parser.TEIParser`; the :class:`EditionDomain`
+collects anchors, footnotes, names and dates per document; register pages are
+filled at ``doctree-resolved``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from edition.sphinxext.domain import EditionDomain
+from edition.sphinxext.nodes import register_placeholder
+from edition.sphinxext.parser import TEIParser
+from edition.sphinxext.registers import RegisterDirective, fill_registers, link_names
+
+STATIC = Path(__file__).parent / "static"
+
+#: Bump when the stored per-document data changes shape: forces a full re-read.
+ENV_VERSION = 1
+
+
+def _add_static_path(app: Sphinx, config: Config) -> None:
+    # The stylesheet ships with the extension, so a standalone render gets it too.
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("edition_reading", "edited", "env", types=frozenset({str}))
+    app.add_source_suffix(".xml", "tei", override=True)
+    app.add_source_parser(TEIParser, override=True)
+    app.add_domain(EditionDomain)
+    app.add_node(register_placeholder)
+    app.add_directive("edition-register", RegisterDirective)
+    app.connect("config-inited", _add_static_path)
+    app.connect("doctree-resolved", link_names)
+    app.connect("doctree-resolved", fill_registers)
+    app.add_css_file("edition.css")
+    return {
+        "version": "0.1",
+        "env_version": ENV_VERSION,
+        # The domain keeps its data per document and merges it: reading in parallel is safe.
+        "parallel_read_safe": True,
+        # Writing only reads the merged domain data and changes the page's own doctree.
+        "parallel_write_safe": True,
+    }
