@@ -118,6 +118,25 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tag(args: argparse.Namespace) -> int:
+    """Tag untagged registered names (and, with --dates, date expressions) in place."""
+    from edition.annotate import name_report, tag_dates
+    from edition.registers import load_registers
+    from edition.xmlsafe import parse_file, write_tree
+
+    registers = load_registers()
+    for name in args.files:
+        path = Path(name)
+        tree = parse_file(path)
+        report = name_report(tree, registers, apply=True)
+        dates = tag_dates(tree) if args.dates else []
+        for skipped in report.skipped:
+            print(f"{name}:{skipped.line or 0}: skipped {skipped.text!r}: {skipped.reason}")
+        write_tree(path, tree)
+        print(f"{name}: {len(report.changes)} names, {len(dates)} dates tagged, {len(report.skipped)} skipped")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``edition`` command."""
     parser = argparse.ArgumentParser(prog="edition", description="The Kirov Edition: TEI pipeline")
@@ -157,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=("persons", "places", "orgs", "names"))
     p.add_argument("files", nargs="+")
     p.set_defaults(func=cmd_suggest)
+    p = sub.add_parser("tag", help="tag untagged registered names (and dates) in TEI files, in place")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--dates", action="store_true", help="also tag date expressions")
+    p.set_defaults(func=cmd_tag)
     return parser
 
 

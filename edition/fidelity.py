@@ -4,7 +4,7 @@ The rules are those of ``tei/ENCODING.md`` ("Fidelity rule"): the diplomatic
 readings (``sic``, ``orig``, ``fw``, hyphens recorded on ``lb``) are kept, the
 editorial ones (``corr``, ``reg``, ``supplied``, editorial notes, ``gap``) are
 dropped, and a footnote's text is moved from its callout to the foot of its page,
-where the PDF extraction printed it.
+where the PDF extraction printed it after the note's number.
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ class _Walker:
                 body.append(el.text)
             for child in el:
                 self.walk(child, body)
+            if any(t.strip() for t in body):
+                # The page foot repeats the number before the note's surviving text.
+                body.insert(0, el.get("n", ""))
             self.pending.append("".join(body))
         else:
             if el.text:

@@ -16,7 +16,7 @@ from lxml import etree
 
 from edition import anchors
 from edition.documents import edition_files
-from edition.xmlsafe import parse_file
+from edition.xmlsafe import parse_file, write_tree
 
 TEI = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -100,15 +100,5 @@ def new_ids(path: Path) -> list[str]:
     key = tree.getroot().get("n") or path.stem
     added = assign_ids(tree, key, all_known_ids([path]))
     if added:
-        path.write_text(_with_prolog(path.read_text(encoding="utf-8"), tree), encoding="utf-8")
+        write_tree(path, tree)
     return added
-
-
-_ROOT_START = re.compile(r"<(?![?!])")
-
-
-def _with_prolog(original: str, tree: etree._ElementTree) -> str:
-    """Serialise ``tree``'s root after the original prolog, kept byte for byte."""
-    match = _ROOT_START.search(original)
-    prolog = original[: match.start()] if match else ""
-    return prolog + etree.tostring(tree.getroot(), encoding="unicode") + "\n"

@@ -6,6 +6,7 @@ file (XXE, entity bombs, external DTDs) is refused the same way everywhere.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -66,3 +67,18 @@ def check_doctype(tree: etree._ElementTree, path: Path | str) -> None:
     dtd = info.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
         raise XMLInputError(path, 1, 1, "xml-entity", "entity declarations are not allowed; write the characters themselves")
+
+
+_ROOT_START = re.compile(r"<(?![?!])")
+
+
+def write_tree(path: Path, tree: etree._ElementTree) -> None:
+    """Write ``tree`` back to ``path``, keeping the file's prolog byte for byte.
+
+    lxml would rewrite the XML declaration and join the ``xml-model`` lines;
+    editors' diffs should show only what a tool really changed.
+    """
+    original = path.read_text(encoding="utf-8")
+    match = _ROOT_START.search(original)
+    prolog = original[: match.start()] if match else ""
+    path.write_text(prolog + etree.tostring(tree.getroot(), encoding="unicode") + "\n", encoding="utf-8")

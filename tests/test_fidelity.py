@@ -37,4 +37,4 @@ def test_editorial_readings_are_not_source_text(tmp_path):
         '<note place="foot" n="7">foot</note> C<pb/>D Sta<lb break="no" rend="hyphen"/>lin</p></body></text></TEI>',
         encoding="utf-8",
     )
-    assert squeeze(source_text(tei)) == "ACominternB7CfootDSta-lin"
+    assert squeeze(source_text(tei)) == "AComintermB7C7footDSta-lin"

@@ -15,7 +15,7 @@ from edition import fidelity
 from edition.documents import TEI_DIR, by_key
 from edition.importer import convert
 from edition.importer import slides as slides_importer
-from edition.importer.plaintext import Annotator, Correction, Ids
+from edition.importer.plaintext import Annotator, Correction, EditorialNote, Ids, with_dates
 from edition.xmlsafe import parse_file
 
 KEYS = ("article", "slides", "onthisday", "bakulin")
@@ -140,11 +140,13 @@ def test_stale_decision_row_is_an_error(monkeypatch) -> None:
         convert("slides")
 
 
-def test_annotator_keeps_every_character() -> None:
-    ann = Annotator("t", Ids("t"), (Correction("cup", after=" by", corr="cut"),))
-    xml = ann("On 1 December 1934 & in the late 1930s it was cup by hand.")
-    el = etree.fromstring(f'<p xmlns="{NS["tei"]}">{xml}</p>')
-    assert fidelity.squeeze("".join(el.itertext()).replace("cut", "")) == fidelity.squeeze(
-        "On 1 December 1934 & in the late 1930s it was cup by hand."
-    )
-    assert el.xpath("tei:date/@when | tei:date/@notBefore", namespaces=NS) == ["1934-12-01", "1935"]
+def test_annotator_and_dates_keep_every_character() -> None:
+    """Decision-table rows and date tagging add markup only: the source text survives."""
+    source = "On 1 December 1934 & in the late 1930s it was cup by hand."
+    ann = Annotator("t", Ids("t"), (Correction("cup", after=" by", corr="cut"), EditorialNote("hand", note="see 1927")))
+    xml = with_dates(f"<text><body><p>{ann(source)}</p></body></text>", "t")
+    root = etree.fromstring(f'<TEI xmlns="{NS["tei"]}">{xml}</TEI>')
+    assert fidelity.squeeze(fidelity.source_text(root.getroottree())) == fidelity.squeeze(source)
+    assert root.xpath("//tei:p/tei:date/@when | //tei:p/tei:date/@notBefore", namespaces=NS) == ["1934-12-01", "1936"]
+    assert root.xpath("string(//tei:corr)", namespaces=NS) == "cut"
+    assert root.xpath("string(//tei:note/@xml:id)", namespaces=NS) == "t-ednote01"

@@ -26,9 +26,8 @@ importer again reproduces ``tei/dikova.xml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from edition.identifiers import KINDS
 from edition.importer.header import HeaderInfo, tei_document
@@ -39,7 +38,7 @@ ED = f"#{KEY}-ed"
 #: Set to False if ``edition.fidelity`` learns to repeat ``@n`` before a note's
 #: deferred text: until then the number printed at the page foot is kept as the
 #: note's ``label`` (the source prints it twice: at the callout and at the foot).
-LABEL_SURVIVING_NOTES = True
+LABEL_SURVIVING_NOTES = False
 
 # --------------------------------------------------------------------------- decision tables
 

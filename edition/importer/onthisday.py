@@ -53,8 +53,8 @@ HEADINGS: tuple[str, ...] = (
     "Significance",
 )
 
-#: The editors' decisions, in source order. They apply to the running text; the
-#: caption, which repeats the summary word for word, gets dates only.
+#: The editors' decisions, in source order. They apply to the running text, not to the
+#: caption, which repeats the summary word for word (the note is given once, at the summary).
 RULES: tuple[Rule, ...] = (
     EditorialNote(
         "socio-economic landscape.",
@@ -93,14 +93,13 @@ def convert(source: str) -> str:
     date_line, summary, place_line, caption = map(clean, opening)
     if not caption.startswith(CAPTION_START):
         raise ValueError(f"caption not where expected: {caption[:40]!r}")
-    ids = Ids(KEY)
-    w = Writer(Annotator(KEY, ids, RULES))
+    w = Writer(Annotator(KEY, Ids(KEY), RULES))
     w.open("div", "div", type="summary", n="0")
     w.raw(f"<opener><dateline>{w.ann(date_line)}</dateline></opener>")
     w.p(summary)
     w.leaf("p", location(place_line), "p")
     w.open("figure", "fig")
-    w.raw(f"<figDesc>{Annotator(KEY, ids)(caption)}</figDesc>")
+    w.raw(f"<figDesc>{escape(caption)}</figDesc>")
     w.close("figure")
     headings = iter(enumerate(HEADINGS, start=1))
     expected = next(headings, None)

@@ -7,8 +7,10 @@ The sources are plain text: blocks separated by blank lines, bullets as
 * the rule classes (:class:`Correction`, :class:`Supplied`, :class:`EditorialNote`,
   :class:`Mark`) are the rows of the per-document decision tables that each importer
   keeps, so that re-running an importer reproduces its TEI exactly;
-* :class:`Annotator` applies those tables and the generic date recogniser to a
-  block of text and returns escaped inline XML;
+* :class:`Annotator` applies those tables to a block of text and returns escaped
+  inline XML; dates are tagged afterwards, on the finished ``<text>``, by the edition's
+  date tagger (:func:`edition.annotate.tag_dates`), so that every document follows the
+  same date conventions;
 * :class:`Writer` lays the block structure out, one block element per line.
 
 Nothing here drops a character: every character of the input text ends up either
@@ -23,7 +25,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from lxml import etree
+
+from edition.annotate import DECADE_PARTS, tag_dates
 from edition.identifiers import KINDS
+from edition.xmlsafe import safe_parser
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
 
 #: Id kind -> zero-padding width; notes are not in KINDS because their kind depends on @place.
 _WIDTHS: dict[str, int] = {kind: width for kind, width in KINDS.values()} | {"ednote": 2}
@@ -137,61 +145,6 @@ class Mark(Rule):
         return f"<{self.element}{attrs_xml(attrs)}>{escape(self.text)}</{self.element}>"
 
 
-# ------------------------------------------------------------------------ dates
-
-_MONTHS = {
-    name: n
-    for n, names in enumerate(
-        (
-            ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",),
-            ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sept", "Sep"),
-            ("October", "Oct"), ("November", "Nov"), ("December", "Dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
-_CENTURY = r"(?:1[89]|20)"
-_YEAR = _CENTURY + r"\d\d"
-_DATE = re.compile(
-    rf"""(?<![\w,.])(?:
-      (?P<d1>\d{{1,2}})\ (?P<m1>{_MONTH})\ (?P<y1>{_YEAR})                    # 1 December 1934
-    | (?P<m2>{_MONTH})\ (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\ (?P<y2>{_YEAR})  # December 1, 1934 / December 1st 1934
-    | (?P<m3>{_MONTH})\ (?P<y3>{_YEAR})                                      # March 1919
-    | (?P<r1>{_YEAR})[-/](?P<r2>{_YEAR}|\d\d)                                # 1917-1918, 1934-36, 1927/28
-    | (?P<q>early|mid|late)\ (?P<qd>{_CENTURY}\d)0s                        # late 1930s
-    | (?P<dec>{_CENTURY}\d)0s                                              # 1920s
-    | (?P<y>{_YEAR})                                                         # 1924
-    )(?![\w,]\d|\d)""",
-    re.VERBOSE,
-)
-
-#: The editors' reading of "early/mid/late" in a decade (stated in the header).
-DECADE_PARTS: dict[str, tuple[int, int]] = {"early": (0, 4), "mid": (3, 7), "late": (5, 9)}
-
-
-def _date_attrs(m: re.Match[str]) -> dict[str, str | None]:
-    """ISO attributes for a recognised date expression."""
-    if m["y1"]:
-        return {"when": f"{m['y1']}-{_MONTHS[m['m1']]:02d}-{int(m['d1']):02d}"}
-    if m["y2"]:
-        return {"when": f"{m['y2']}-{_MONTHS[m['m2']]:02d}-{int(m['d2']):02d}"}
-    if m["y3"]:
-        return {"when": f"{m['y3']}-{_MONTHS[m['m3']]:02d}"}
-    if m["r1"]:
-        end = m["r2"] if len(m["r2"]) == 4 else m["r1"][:2] + m["r2"]
-        return {"from": m["r1"], "to": end}
-    if m["q"]:
-        low, high = DECADE_PARTS[m["q"]]
-        decade = int(m["qd"]) * 10
-        return {"notBefore": str(decade + low), "notAfter": str(decade + high), "cert": "medium"}
-    if m["dec"]:
-        decade = int(m["dec"]) * 10
-        return {"notBefore": str(decade), "notAfter": str(decade + 9)}
-    return {"when": m["y"]}
-
-
 # -------------------------------------------------------------------- annotator
 
 
@@ -206,9 +159,7 @@ class Annotator:
     key: str
     ids: Ids
     rules: Sequence[Rule] = ()
-    dates: bool = True
     used: dict[Rule, int] = field(default_factory=dict)
-    date_count: int = 0
 
     def _spans(self, text: str) -> Iterator[tuple[int, int, Rule]]:
         for rule in self.rules:
@@ -221,22 +172,6 @@ class Annotator:
                 self.used[rule] = self.used.get(rule, 0) + 1
                 start = text.find(pattern, start + len(pattern))
 
-    def _plain(self, text: str) -> str:
-        """Escape text, marking the date expressions the recogniser knows."""
-        if not self.dates:
-            return escape(text)
-        out: list[str] = []
-        pos = 0
-        for m in _DATE.finditer(text):
-            attrs = _date_attrs(m)
-            if attrs.pop("cert", None):
-                attrs |= {"cert": "medium", "resp": f"#{self.key}-ed"}
-            out += [escape(text[pos:m.start()]), f"<date{attrs_xml(attrs)}>{escape(m[0])}</date>"]
-            self.date_count += 1
-            pos = m.end()
-        out.append(escape(text[pos:]))
-        return "".join(out)
-
     def __call__(self, text: str) -> str:
         spans = sorted(self._spans(text), key=lambda s: (s[0], s[1]))
         out: list[str] = []
@@ -244,11 +179,9 @@ class Annotator:
         for begin, end, rule in spans:
             if begin < pos:
                 raise ValueError(f"{self.key}: overlapping rules at {text[begin:begin + 40]!r}")
-            out += [self._plain(text[pos:begin]), rule.render(self)]
-            if isinstance(rule, Mark) and rule.element == "date":
-                self.date_count += 1
+            out += [escape(text[pos:begin]), rule.render(self)]
             pos = end
-        out.append(self._plain(text[pos:]))
+        out.append(escape(text[pos:]))
         return "".join(out)
 
     def check_used(self) -> None:
@@ -334,24 +267,39 @@ class Writer:
         return "\n".join(self.lines)
 
 
-#: The editors' date conventions, added to each header's encodingDesc.
+def _decade_parts() -> str:
+    parts = {name.rstrip("-"): span for name, span in DECADE_PARTS.items() if name != "middle"}
+    return ", ".join(f"“{name}” years {lo}–{hi}" for name, (lo, hi) in parts.items())
+
+
+#: The date conventions of :mod:`edition.annotate`, stated in each header's encodingDesc.
 DATE_DECL = f"""
       <editorialDecl>
         <interpretation>
           <p>Explicit date expressions are tagged with <gi>date</gi> and ISO 8601 values: a day or
-            month with <att>when</att>, a span such as "1917-1918" or "1934-36" with <att>from</att> and
-            <att>to</att>, a decade with <att>notBefore</att> and <att>notAfter</att>. For "early", "mid"
-            and "late" in a decade the editors read the years {{e[0]}}–{{e[1]}}, {{m[0]}}–{{m[1]}} and {{l[0]}}–{{l[1]}}
-            of the decade; such dates, and any other value the source does not state, carry
-            <att>cert</att> and <att>resp</att>.</p>
+            month with <att>when</att>; a span ("1917-1918", "1934-36") or a decade ("the 1920s") with
+            <att>from</att> and <att>to</att>; a part of a decade with <att>notBefore</att> and
+            <att>notAfter</att> ({_decade_parts()} of the decade). Values the source does not state
+            exactly (parts of decades or centuries) carry <att>cert</att> and <att>resp</att>.</p>
         </interpretation>
-      </editorialDecl>""".format(e=DECADE_PARTS["early"], m=DECADE_PARTS["mid"], l=DECADE_PARTS["late"])
+      </editorialDecl>"""
 
 
 def tei_text(writer: Writer) -> str:
-    """The finished ``<text>``; fails if a decision-table row was never applied."""
+    """The finished ``<text>``, dates tagged; fails if a decision-table row was never applied."""
     writer.ann.check_used()
-    return "<text>\n    <body>\n" + writer.xml() + "\n    </body>\n  </text>"
+    return with_dates("<text>\n    <body>\n" + writer.xml() + "\n    </body>\n  </text>", writer.ann.key)
+
+
+def with_dates(text_xml: str, key: str) -> str:
+    """Tag the date expressions of a ``<text>`` (as XML text) with the edition's date tagger."""
+    wrapper = f'<TEI xmlns="{TEI_NS}" n="{key}">'
+    root = etree.fromstring(wrapper + text_xml + "</TEI>", safe_parser())
+    tag_dates(root)
+    out = etree.tostring(root, encoding="unicode")
+    if not (out.startswith(wrapper) and out.endswith("</TEI>")):
+        raise ValueError("unexpected serialisation of the wrapper")
+    return out[len(wrapper):-len("</TEI>")]
 
 
 def _xml_attrs(attrs: dict[str, str | None]) -> dict[str, str | None]:
