@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: edition test setup validate serve bench clean
+.PHONY: edition test setup validate serve bench package clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ validate: setup
 
 test: setup
 	$(BIN)/python -m pytest -q -ra
+
+package: edition
+	$(BIN)/edition package
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+serve: setup
+	$(BIN)/edition serve
 
 clean:
 	rm -rf _build

@@ -8,6 +8,7 @@ release itself is one atomic switch (:mod:`edition.publish`).
 from __future__ import annotations
 
 import io
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from edition.anchors import AnchorCheck, check, collect_edition, load
 from edition.documents import ROOT
+from edition.provenance import source_date_epoch
 from edition.publish import PublishError, build_lock, mark_complete, prepare_staging, release
 
 
@@ -68,6 +70,8 @@ def build(
 
     build_dir = build_dir or root / "_build"
     result = BuildResult(ok=False)
+    # Dates that Sphinx writes (copyright, last-updated) come from the last commit, not the clock.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(root)))
     started = time.perf_counter()
     report = validate(None)
     result.timings["validate"] = time.perf_counter() - started

@@ -137,6 +137,14 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_package(args: argparse.Namespace) -> int:
+    """Write the BagIt package of the built edition."""
+    from edition.documents import ROOT
+    from edition.package import run
+
+    return run(Path(args.build_dir) if args.build_dir else ROOT / "_build", Path(args.out) if args.out else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``edition`` command."""
     parser = argparse.ArgumentParser(prog="edition", description="The Kirov Edition: TEI pipeline")
@@ -180,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.add_argument("--dates", action="store_true", help="also tag date expressions")
     p.set_defaults(func=cmd_tag)
+    p = sub.add_parser("package", help="write a BagIt package of the built edition into _build/bag")
+    p.add_argument("--build-dir", help="the build directory (default: _build)")
+    p.add_argument("--out", help="where to write the bag (default: <build-dir>/bag)")
+    p.set_defaults(func=cmd_package)
     return parser
 
 

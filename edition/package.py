@@ -293,10 +293,19 @@ def package(build_dir: Path, out: Path | None = None) -> Path:
     epoch = source_date_epoch(ROOT)
     try:
         with build_lock(build_dir):
+            if out.exists() and not (out / "bagit.txt").is_file():
+                raise PackageError(f"{out}: exists and is not a bag; not replacing it")
             out.parent.mkdir(parents=True, exist_ok=True)
+            # leftovers of a run that was killed (we hold the lock: no other run is using them):
+            # a bag moved aside but not replaced goes back; half-made bags go
+            for old in sorted(out.parent.glob(f".{out.name}.old-*")):
+                if out.exists():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    os.rename(old, out)
+            for stale in out.parent.glob(f".{out.name}.tmp-*"):
+                shutil.rmtree(stale, ignore_errors=True)
             staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
-            if staging.exists():
-                shutil.rmtree(staging)
             staging.mkdir()
             try:
                 make_bag(staging, build_dir, epoch)

@@ -311,6 +311,16 @@ def test_missing_site_is_a_clear_error(edition_copy, tmp_path):
     assert not (tmp_path / "_build" / "bag").exists()
 
 
+def test_an_output_directory_that_is_not_a_bag_is_not_replaced(edition_copy, tmp_path):
+    build = make_build(tmp_path / "_build")
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("mine")
+    proc = run_package(edition_copy, build, "--out", str(precious))
+    assert proc.returncode == 1 and "is not a bag" in proc.stderr
+    assert (precious / "keep.txt").read_text() == "mine"
+
+
 def test_a_failure_halfway_leaves_the_previous_bag(edition_copy, tmp_path):
     root = tmp_path / "root"
     shutil.copytree(edition_copy, root)

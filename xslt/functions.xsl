@@ -104,7 +104,8 @@
     <xsl:param name="note" as="element()"/>
     <xsl:sequence select="$note/ancestor::*[f:behaviour(.) = ('root', 'transparent', 'section',
         'block', 'paragraph', 'item', 'cell', 'note', 'figure')
-        or (f:behaviour(.) = ('flex', 'unknown') and f:is-block(.))][1]"/>
+        or (f:behaviour(.) = ('flex', 'unknown') and f:is-block(.))
+        or (self::head | self::trailer)[parent::table]][1]"/>
   </xsl:function>
 
   <!-- The document key: the id prefix of page anchors and generated ids. -->

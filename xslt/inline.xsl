@@ -39,8 +39,12 @@
   <!-- Links inside the document, or out of it. A pointer that leads nowhere is shown and reported. -->
   <xsl:template match="ref | ptr" mode="m:docutils">
     <xsl:variable name="target" as="xs:string" select="tokenize(normalize-space(@target), ' ')[1]"/>
+    <!-- A fragment: '#id', or a bare id as some projects write it (no scheme, path or extension). -->
+    <xsl:variable name="fragment" as="xs:string?"
+        select="if (starts-with($target, '#')) then substring($target, 2)
+                else if ($target ne '' and not(matches($target, '[:/.]'))) then $target else ()"/>
     <xsl:variable name="local" as="element()?"
-        select="if (starts-with($target, '#')) then id(substring($target, 2), root(.))[1] else ()"/>
+        select="if (exists($fragment)) then id($fragment, root(.))[1] else ()"/>
     <xsl:variable name="content" as="node()*">
       <xsl:apply-templates mode="m:docutils"/>
       <xsl:if test="self::ptr">
@@ -54,7 +58,7 @@
       <xsl:when test="exists($local)">
         <reference refid="{f:id($local)}" classes="{local-name()}"><xsl:sequence select="$content"/></reference>
       </xsl:when>
-      <xsl:when test="starts-with($target, '#')">
+      <xsl:when test="exists($fragment)">
         <xsl:message select="string-join(('broken-link', local-name(), path(.),
                              'target ' || $target || ' is not in this document'), '&#9;')"/>
         <inline classes="{local-name()} broken-link"><xsl:sequence select="$content"/></inline>

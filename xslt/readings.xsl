@@ -22,7 +22,7 @@
     <xsl:variable name="edited" as="element()*" select="(corr, reg, expan, ex)"/>
     <xsl:variable name="source" as="element()*" select="(sic, orig, abbr)"/>
     <xsl:variable name="shown" as="element()?"
-        select="if (f:edited()) then ($edited, *)[1] else ($source, *)[1]"/>
+        select="if (f:edited()) then ($edited, * except $source, *)[1] else ($source, *)[1]"/>
     <inline classes="choice">
       <xsl:apply-templates select="$shown" mode="m:docutils"/>
     </inline>

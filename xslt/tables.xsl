@@ -1,6 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  Tables: table → docutils table (head → title, leading role="label" rows → thead,
+  Tables: table → docutils table (head → title, or a trailer when the source prints the
+  caption below the table, leading role="label" rows → thead,
   the other rows → tbody, cell/@cols and @rows → morecols/morerows).
   Content of a table that is neither head nor row (a pb, a note) follows the table.
 -->
@@ -24,11 +25,11 @@
   </xsl:function>
 
   <xsl:template match="table" mode="m:docutils">
-    <xsl:variable name="head" as="element(head)?" select="head[1]"/>
+    <xsl:variable name="head" as="element()?" select="(head, trailer)[1]"/>
     <xsl:variable name="label-rows" as="element(row)*"
         select="row[@role = 'label'][empty(preceding-sibling::row[not(@role = 'label')])]"/>
     <xsl:variable name="body-rows" as="element(row)*" select="row except $label-rows"/>
-    <table classes="{f:classes(., 'edition-table')}">
+    <table classes="{f:classes(., ('edition-table', 'caption-below'[$head/self::trailer]))}">
       <xsl:if test="@xml:id"><xsl:attribute name="ids" select="f:id(.)"/></xsl:if>
       <xsl:if test="$head">
         <title><xsl:apply-templates select="$head/node()" mode="m:docutils"/></title>
@@ -46,6 +47,12 @@
         </tbody>
       </tgroup>
     </table>
+    <!-- The caption's notes: their callouts stand in the table's title. -->
+    <xsl:if test="$head">
+      <xsl:call-template name="t:apparatus">
+        <xsl:with-param name="owner" select="$head"/>
+      </xsl:call-template>
+    </xsl:if>
     <xsl:call-template name="t:flow">
       <xsl:with-param name="nodes" select="(node() except (row, $head)) | row/(node() except cell)"/>
     </xsl:call-template>

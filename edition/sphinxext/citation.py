@@ -1,0 +1,353 @@
+"""Sphinx: citation pages, downloads, reference resolution and page metadata.
+
+For each TEI document page (``tei/{key}``) this module writes, into the HTML output:
+
+* ``cite/{key}.html`` — one section per citable unit (``id`` = the unit's
+  ``xml:id``) with Chicago and MLA citations and download links; no JavaScript;
+* ``cite/{key}/{xml:id}.bib|.ris|.json`` per unit and ``cite/{key}.bib|.ris|.json``
+  for the whole document;
+* ``cite/{key}/4/3/12.html`` — a redirect page per canonical reference
+  (``dikova:4.3.12``), a meta refresh plus a link;
+* ``cite/index.html`` with ``cite/refs.json`` — a resolver that takes
+  ``?ref=dikova:4.3.12`` (JavaScript, an enhancement over the redirect pages);
+* Highwire ``citation_*``, Dublin Core ``DC.*`` and schema.org JSON-LD in the
+  ``<head>`` of each document page (through ``context['metatags']``).
+
+Register with ``extensions = [..., "edition.sphinxext.citation"]`` or call
+:func:`setup` from another extension's ``setup``. The edition's base URL is the
+config value ``edition_base_url`` (falling back on ``html_baseurl``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from edition import __version__
+from edition.citation import (
+    ACCESS_DATE_PATTERNS,
+    DEFAULT_BASE_URL,
+    Citation,
+    DocumentMetadata,
+    cite_document,
+    csl_json,
+    document_metadata,
+    page_url,
+    resolver_path,
+)
+from edition.citeref import CiteStructureError
+from edition.xmlsafe import XMLInputError, parse_file
+
+logger = logging.getLogger(__name__)
+
+CITE_DIR = "cite"
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """One document page and the citations of its units."""
+
+    docname: str  #: e.g. ``tei/dikova``
+    meta: DocumentMetadata
+    citations: tuple[Citation, ...]
+
+
+_CATALOGUES: "weakref.WeakKeyDictionary[Sphinx, dict[str, CitedDocument]]" = weakref.WeakKeyDictionary()
+
+
+def add_base_url_config(app: Sphinx) -> None:
+    """Declare ``edition_base_url`` once (both this module and the DTS module read it)."""
+    if "edition_base_url" not in app.config:
+        app.add_config_value("edition_base_url", "", "html", types=frozenset({str}))
+
+
+def base_url(app: Sphinx) -> str:
+    """The edition's base URL, ending in ``/``."""
+    url = app.config.edition_base_url or getattr(app.config, "html_baseurl", "") or DEFAULT_BASE_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def is_html_site(app: Sphinx) -> bool:
+    """The standalone HTML builder only (EPUB and single-page builds get no citation pages)."""
+    return getattr(app.builder, "name", "") == "html"
+
+
+def catalogue(app: Sphinx) -> dict[str, CitedDocument]:
+    """The cited documents of this build, by docname (computed once per build)."""
+    if app in _CATALOGUES:
+        return _CATALOGUES[app]
+    found: dict[str, CitedDocument] = {}
+    for docname in sorted(d for d in app.env.found_docs if d.startswith("tei/")):
+        path = Path(app.srcdir, docname + ".xml")
+        if not path.exists():
+            continue
+        try:
+            tree = parse_file(path)
+            citations = cite_document(tree, base_url(app), __version__)
+            meta = document_metadata(tree)
+        except (CiteStructureError, XMLInputError, ValueError) as exc:
+            logger.warning("no citations for %s: %s", docname, exc, type="edition", subtype="citation", location=docname)
+            continue
+        found[docname] = CitedDocument(docname, meta, tuple(citations))
+    _CATALOGUES[app] = found
+    return found
+
+
+def _builder_inited(app: Sphinx) -> None:
+    _CATALOGUES.pop(app, None)
+
+
+# --- page metadata -----------------------------------------------------------
+
+
+def _meta(name: str, content: str, attr: str = "name") -> str:
+    return f'<meta {attr}="{html.escape(name)}" content="{html.escape(content)}" />'
+
+
+def _name_text(name: dict[str, str]) -> str:
+    return name.get("literal") or ", ".join(p for p in (name.get("family", ""), name.get("given", "")) if p)
+
+
+def _schema_agent(name: dict[str, str], kind: str | None) -> dict[str, str]:
+    agent = {"name": name.get("literal") or " ".join(p for p in (name.get("given", ""), name.get("family", "")) if p)}
+    if kind:
+        agent["@type"] = kind
+    if "family" in name:
+        agent["@type"] = "Person"
+        agent["familyName"] = name["family"]
+        if name.get("given"):
+            agent["givenName"] = name["given"]
+    return agent
+
+
+def metadata_tags(meta: DocumentMetadata, url: str, edition_url: str, version: str) -> str:
+    """Highwire, Dublin Core and schema.org JSON-LD for one document page (deterministic)."""
+    tags: list[str] = [_meta("citation_title", meta.title)]
+    tags += [_meta("citation_author", _name_text(a)) for a in meta.authors]
+    tags += [_meta("citation_editor", _name_text(e)) for e in meta.editors]
+    tags.append(_meta("citation_inbook_title", meta.edition_title))
+    tags.append(_meta("citation_publisher", meta.publisher))
+    if meta.issued:
+        tags.append(_meta("citation_publication_date", meta.issued.replace("-", "/")))
+    tags.append(_meta("citation_public_url", url))
+    if meta.language:
+        tags.append(_meta("citation_language", meta.language))
+    tags.append('<link rel="schema.DC" href="http://purl.org/dc/elements/1.1/" />')
+    tags.append(_meta("DC.title", meta.title))
+    tags += [_meta("DC.creator", _name_text(a)) for a in meta.authors]
+    tags += [_meta("DC.contributor", _name_text(e)) for e in meta.editors]
+    tags.append(_meta("DC.publisher", meta.publisher))
+    if meta.issued:
+        tags.append(_meta("DC.date", meta.issued))
+    tags += [_meta("DC.type", "Text"), _meta("DC.format", "text/html"), _meta("DC.identifier", url)]
+    if meta.language:
+        tags.append(_meta("DC.language", meta.language))
+    if meta.licence:
+        tags.append(_meta("DC.rights", meta.licence))
+    tags.append(_meta("DC.relation.isPartOf", meta.edition_title))
+    ld: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "@id": url,
+        "url": url,
+        "name": meta.title,
+        "isPartOf": {"@type": "CreativeWork", "name": meta.edition_title, "url": edition_url},
+        "editor": [_schema_agent(e, "Organization") for e in meta.editors],
+        "publisher": {"@type": "Organization", "name": meta.publisher},
+        "version": version,
+    }
+    if meta.authors:
+        # The author of the source; typed Person only where the TEI marks the name's parts.
+        ld["author"] = [_schema_agent(a, None) for a in meta.authors]
+    if meta.issued:
+        ld["datePublished"] = meta.issued
+    if meta.licence:
+        ld["license"] = meta.licence
+    if meta.language:
+        ld["inLanguage"] = meta.language
+    data = json.dumps(ld, ensure_ascii=False, sort_keys=True, indent=1).replace("</", "<\\/")
+    tags.append(f'<script type="application/ld+json">\n{data}\n</script>')
+    return "\n    ".join(tags) + "\n"
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    if not is_html_site(app):
+        return
+    doc = catalogue(app).get(pagename)
+    if doc is None:
+        return
+    tags = metadata_tags(doc.meta, page_url(base_url(app), doc.meta.key), base_url(app), __version__)
+    cite_page = app.builder.get_relative_uri(pagename, f"{CITE_DIR}/{doc.meta.key}")
+    tags += f'    <link rel="alternate" type="text/html" title="How to cite" href="{html.escape(cite_page)}" />\n'
+    context["metatags"] = context.get("metatags", "") + tags
+
+
+# --- the citation pages ---------------------------------------------------------
+
+
+def _unit_section(doc: CitedDocument, c: Citation, page_link: str) -> str:
+    key = doc.meta.key
+    anchor = c.unit.xml_id or c.unit.ref
+    files = f"{key}/{anchor}"
+    level = min(c.unit.level + 1, 6)
+    target = f"{page_link}#{c.unit.xml_id}" if c.unit.xml_id else page_link
+    e = html.escape
+    return f"""<section class="citation-unit citation-level-{c.unit.level}" id="{e(anchor)}">
+<h{level}>{e(c.unit.ref)} <small>({e(c.unit.unit)})</small></h{level}>
+<p class="citation-target"><a href="{e(target)}">Go to {e(c.unit.unit)} {e(c.unit.local)}</a> ·
+ permanent URL: <a class="citation-url" href="{e(c.url)}"><code>{e(c.url)}</code></a></p>
+<dl class="citation-forms">
+<dt>Chicago (note)</dt><dd class="citation-chicago-note">{c.chicago_note}</dd>
+<dt>Chicago (bibliography)</dt><dd class="citation-chicago-bibliography">{c.chicago_bibliography}</dd>
+<dt>MLA (works cited)</dt><dd class="citation-mla">{c.mla}</dd>
+<dt>MLA (in-text)</dt><dd class="citation-mla-in-text">{c.mla_in_text}</dd>
+</dl>
+<p class="citation-downloads">Download: <a href="{e(files)}.bib" download="">BibTeX</a> ·
+ <a href="{e(files)}.ris" download="">RIS</a> · <a href="{e(files)}.json" download="">CSL-JSON</a></p>
+</section>"""
+
+
+def cite_page_body(doc: CitedDocument, page_link: str) -> str:
+    """The HTML body of ``cite/{key}.html``."""
+    e = html.escape
+    key = doc.meta.key
+    version = doc.citations[0].version if doc.citations else __version__
+    head = f"""<section id="cite-{e(key)}">
+<h1>How to cite: {e(doc.meta.title)}</h1>
+<p>Every citable unit of <a href="{e(page_link)}">{e(doc.meta.title)}</a> has a canonical reference
+ (such as <code>{e(doc.citations[0].ref if doc.citations else key)}</code>) and a permanent URL. These citations
+ refer to version {e(version)} of the edition. Add the date you consulted it: Chicago
+ “{e(ACCESS_DATE_PATTERNS['chicago'])}” before the URL, MLA “{e(ACCESS_DATE_PATTERNS['mla'])}” at the end.</p>
+<p class="citation-downloads">All units of this document: <a href="{e(key)}.bib" download="">BibTeX</a> ·
+ <a href="{e(key)}.ris" download="">RIS</a> · <a href="{e(key)}.json" download="">CSL-JSON</a></p>
+</section>"""
+    return head + "\n" + "\n".join(_unit_section(doc, c, page_link) for c in doc.citations)
+
+
+def resolver_body(docs: list[CitedDocument], builder: Any) -> str:
+    """The HTML body of ``cite/index.html``: a list of documents and a ``?ref=`` resolver."""
+    e = html.escape
+    items = "\n".join(
+        f'<li><a href="{e(builder.get_relative_uri(f"{CITE_DIR}/index", f"{CITE_DIR}/{d.meta.key}"))}">{e(d.meta.title)}</a>'
+        f" (<code>{e(d.meta.key)}:…</code>)</li>"
+        for d in docs
+    )
+    example = next((c for d in docs for c in d.citations if c.unit.level > 1), None)
+    hint = (
+        f" For example <a href=\"{e(resolver_path(example.unit))}\"><code>{e(example.ref)}</code></a> is at"
+        f" <code>cite/{e(resolver_path(example.unit))}</code>."
+        if example
+        else ""
+    )
+    # The script only enhances: without it the form reloads this page and the paths above still resolve.
+    script = """<script>
+(function () {
+  var ref = new URLSearchParams(window.location.search).get("ref");
+  if (!ref) return;
+  var out = document.getElementById("resolver-result");
+  fetch("refs.json").then(function (r) { return r.json(); }).then(function (refs) {
+    if (refs[ref]) { window.location.replace(refs[ref]); }
+    else { out.textContent = "No citable unit has the reference " + ref + "."; }
+  });
+})();
+</script>"""
+    return f"""<section id="cite-resolver">
+<h1>Resolve a canonical reference</h1>
+<p>A canonical reference names a document and a unit in it, e.g. <code>dikova:4.3.12</code> (chapter 4, section 3,
+ paragraph 12). Each has a page <code>cite/{{document}}/{{part}}/{{part}}….html</code> that leads to the text.{hint}</p>
+<form method="get" action=""><label>Reference: <input name="ref" placeholder="dikova:4.3.12" /></label>
+ <button type="submit">Go</button></form>
+<p id="resolver-result" role="status"></p>
+<h2>Documents</h2>
+<ul>
+{items}
+</ul>
+</section>
+{script}"""
+
+
+def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    if not is_html_site(app):
+        return
+    docs = catalogue(app)
+    for docname, doc in sorted(docs.items()):
+        pagename = f"{CITE_DIR}/{doc.meta.key}"
+        link = app.builder.get_relative_uri(pagename, docname)
+        yield pagename, {"title": f"How to cite: {doc.meta.title}", "body": cite_page_body(doc, link)}, "page.html"
+    yield f"{CITE_DIR}/index", {"title": "Resolve a canonical reference", "body": resolver_body(list(docs.values()), app.builder)}, "page.html"
+
+
+# --- static files ------------------------------------------------------------------
+
+
+def _redirect_page(target: str, absolute: str, ref: str) -> str:
+    e = html.escape
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8" />
+<title>{e(ref)}</title>
+<meta http-equiv="refresh" content="0; url={e(target)}" />
+<link rel="canonical" href="{e(absolute)}" />
+<meta name="robots" content="noindex" />
+</head><body><p><a href="{e(target)}">{e(ref)}</a></p></body></html>
+"""
+
+
+def _write(path: Path, text: str, written: list[Path]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="")
+    written.append(path)
+
+
+def write_static(outdir: Path, docs: dict[str, CitedDocument], builder: Any) -> list[Path]:
+    """Write downloads, redirect pages and ``refs.json`` under ``outdir/cite``; return the files."""
+    written: list[Path] = []
+    cite = outdir / CITE_DIR
+    refs: dict[str, str] = {}
+    for docname, doc in sorted(docs.items()):
+        key = doc.meta.key
+        page = builder.get_target_uri(docname)  # relative to the site root, e.g. tei/dikova.html
+        _write(cite / f"{key}.bib", "\n".join(c.bibtex for c in doc.citations), written)
+        _write(cite / f"{key}.ris", "".join(c.ris for c in doc.citations), written)
+        _write(cite / f"{key}.json", csl_json([c.csl for c in doc.citations]), written)
+        paths: dict[str, Citation] = {}
+        for c in doc.citations:
+            stem = cite / key / (c.unit.xml_id or c.unit.ref)
+            _write(stem.with_name(stem.name + ".bib"), c.bibtex, written)
+            _write(stem.with_name(stem.name + ".ris"), c.ris, written)
+            _write(stem.with_name(stem.name + ".json"), c.csl_json, written)
+            path = resolver_path(c.unit)
+            if path in paths or path == f"{key}.html":
+                # Two references that differ only in their delimiters: the later one resolves by its id.
+                path = f"{key}/_id/{c.unit.xml_id or len(paths)}.html"
+            paths[path] = c
+            anchor = f"#{c.unit.xml_id}" if c.unit.xml_id else ""
+            target = posixpath.relpath(page, posixpath.dirname(f"{CITE_DIR}/{path}")) + anchor
+            _write(cite / path, _redirect_page(target, c.url, c.ref), written)
+            refs[c.ref] = posixpath.relpath(page, CITE_DIR) + anchor
+    _write(cite / "refs.json", json.dumps(refs, ensure_ascii=False, sort_keys=True, indent=0) + "\n", written)
+    return written
+
+
+def _build_finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not is_html_site(app):
+        return
+    written = write_static(Path(app.outdir), catalogue(app), app.builder)
+    size = sum(p.stat().st_size for p in written)
+    logger.info("citation: %d files (%d bytes) under %s/", len(written), size, CITE_DIR)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    add_base_url_config(app)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("html-page-context", _page_context)
+    app.connect("html-collect-pages", _collect_pages)
+    app.connect("build-finished", _build_finished)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
