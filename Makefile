@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: edition test setup validate serve bench package clean
+.PHONY: edition test test-deps setup validate serve bench package clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,10 @@ edition: setup
 validate: setup
 	$(BIN)/edition validate
 
-test: setup
+test-deps:
+	bash tools/test-deps.sh
+
+test: setup test-deps
 	$(BIN)/python -m pytest -q -ra
 
 package: edition

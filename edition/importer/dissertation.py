@@ -800,7 +800,7 @@ def convert_with_stats(source: str) -> tuple[str, Stats]:
     text = _build(events, notes, stats)
     info = HeaderInfo(
         key=KEY,
-        title="Maria Dikova, MA dissertation on Sergei Kirov (University of Oslo)",
+        title="Master of Arts dissertation on Sergei Kirov (University of Oslo)",
         source_bibl=SOURCE_BIBL,
         cite_structure=CITE_STRUCTURE,
         keywords=("Sergei Kirov", "Joseph Stalin", "Leningrad", "Politburo", "Soviet politics 1926-1934"),

@@ -30,6 +30,13 @@ def _add_static_path(app: Sphinx, config: Config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
 
 
+#: Extension modules that the edition always loads with its core.
+FEATURES: tuple[str, ...] = (
+    "edition.sphinxext.citation",
+    "edition.sphinxext.dts",
+)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_reading", "edited", "env", types=frozenset({str}))
     app.add_source_suffix(".xml", "tei", override=True)
@@ -41,6 +48,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", link_names)
     app.connect("doctree-resolved", fill_registers)
     app.add_css_file("edition.css")
+    # Features with their own modules: each is a complete extension of its own.
+    for feature in FEATURES:
+        app.setup_extension(feature)
     return {
         "version": "0.1",
         "env_version": ENV_VERSION,
