@@ -50,7 +50,9 @@ def scale(factor: int, dest: Path) -> list[Path]:
     written: list[Path] = []
     for key in DOCUMENT_KEYS:
         text = (ROOT / "tei" / f"{key}.xml").read_text(encoding="utf-8")
-        pattern = re.compile(rf'(?<=["#\s:]){key}(?=[-"])')
+        # Ids and pointers (``dikova-p0001``, ``#dikova-fn003``) and the root's own
+        # ``xml:id``/``n``; never other attribute values (``div type="article"``).
+        pattern = re.compile(rf'(?<=["#\s:]){key}(?=-)|(?<=xml:id="){key}(?=")|(?<= n="){key}(?=")')
         for i in range(factor):
             new_key = key + copy_suffix(i)
             out = dest / "tei" / f"{new_key}.xml"

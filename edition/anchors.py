@@ -30,7 +30,7 @@ XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 #: TEI elements whose xml:id is a citable anchor.
 CITABLE = ("p", "head", "item", "note", "quote", "row", "div", "table", "list", "figure")
 REGISTRY = TEI_DIR / "anchors.tsv"
-FIELDS = ("id", "document", "element", "fingerprint", "status", "successor")
+FIELDS = ("id", "document", "element", "fingerprint", "status", "successor", "since", "changed", "note")
 
 _WS = re.compile(r"\s+")
 
@@ -45,11 +45,37 @@ class Anchor:
     fingerprint: str
     status: str = "live"  #: ``live`` or ``retired``
     successor: str = ""  #: the id that replaces a retired anchor, or ``withdrawn``
+    since: str = ""  #: the edition version that first published it
+    changed: str = ""  #: the version of its last text change, or of its retirement
+    note: str = ""  #: what happened, in words (why it was retired or changed), for the release notes
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.status == "retired" and self.successor == "withdrawn"
+
+
+def _own_text(el: etree._Element) -> str:
+    """The text of ``el`` with each citable descendant (one that has an id) reduced to its id.
+
+    So a unit's fingerprint changes with its own words and with the units it holds
+    (a paragraph split or added in a section), but a corrected footnote does not
+    make its paragraph, section and chapter "changed" as well.
+    """
+    parts = [el.text or ""]
+    for child in el:
+        if not isinstance(child.tag, str):
+            pass  # a comment or processing instruction: not text
+        elif etree.QName(child).localname in CITABLE and child.get(XML_ID):
+            parts.append(f" \u241f{child.get(XML_ID)}\u241f ")
+        else:
+            parts.append(_own_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def fingerprint(el: etree._Element) -> str:
-    """A short hash of an element's text, whitespace folded."""
-    text = _WS.sub(" ", "".join(el.itertext())).strip()
+    """A short hash of an element's own text (see :func:`_own_text`), whitespace folded."""
+    text = _WS.sub(" ", _own_text(el)).strip()
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -132,7 +158,9 @@ def check(registry: dict[str, Anchor], current: dict[str, Anchor]) -> AnchorChec
     result = AnchorCheck([], [], [], [])
     for anchor in registry.values():
         if anchor.status == "retired":
-            if anchor.successor != "withdrawn" and anchor.successor not in current:
+            # A successor may itself have been retired since: what counts is the live end of the chain.
+            target = resolve(registry, anchor.id)
+            if target != "withdrawn" and target not in current:
                 result.bad_successor.append(anchor)
         elif anchor.id not in current:
             result.missing.append(anchor)
@@ -142,15 +170,71 @@ def check(registry: dict[str, Anchor], current: dict[str, Anchor]) -> AnchorChec
     return result
 
 
-def update(registry: dict[str, Anchor], current: dict[str, Anchor], *, accept_changes: bool = False) -> dict[str, Anchor]:
-    """Register new anchors (and, if asked, the new fingerprints of changed ones)."""
+def update(
+    registry: dict[str, Anchor],
+    current: dict[str, Anchor],
+    *,
+    accept_changes: bool = False,
+    version: str | None = None,
+) -> dict[str, Anchor]:
+    """Register new anchors (and, if asked, the new fingerprints of changed ones).
+
+    ``version`` (default: the edition's) is recorded as ``since`` of a new anchor
+    and as ``changed`` of an accepted text change, so that the release notes can
+    say in which version it happened.
+    """
+    version = version or _edition_version()
     merged = dict(registry)
     for ident, anchor in current.items():
         if ident not in merged:
-            merged[ident] = anchor
-        elif accept_changes and merged[ident].status == "live":
-            merged[ident] = replace(merged[ident], fingerprint=anchor.fingerprint)
+            merged[ident] = replace(anchor, since=version)
+        elif accept_changes and merged[ident].status == "live" and merged[ident].fingerprint != anchor.fingerprint:
+            merged[ident] = replace(merged[ident], fingerprint=anchor.fingerprint, changed=version)
     return merged
+
+
+def retire(
+    registry: dict[str, Anchor],
+    ident: str,
+    successor: str,
+    note: str = "",
+    *,
+    version: str | None = None,
+) -> dict[str, Anchor]:
+    """Retire a published anchor: ``successor`` is the id that replaces it, or ``withdrawn``.
+
+    The line stays in the registry for ever, so the site keeps answering the old id.
+    """
+    if ident not in registry:
+        raise KeyError(f"{ident} is not a published anchor")
+    if successor == ident:
+        raise ValueError(f"{ident} cannot succeed itself")
+    merged = dict(registry)
+    merged[ident] = replace(
+        registry[ident], status="retired", successor=successor, note=note, changed=version or _edition_version()
+    )
+    return merged
+
+
+def resolve(registry: dict[str, Anchor], ident: str) -> str:
+    """The live id that answers for ``ident`` (following successors), or ``withdrawn``.
+
+    A chain (a split paragraph whose successor was split again) is followed to its
+    end; a cycle in the registry is an error.
+    """
+    seen: list[str] = []
+    while ident in registry and registry[ident].status == "retired":
+        if ident in seen:
+            raise ValueError(f"tei/anchors.tsv: successors of {seen[0]} form a cycle: {' -> '.join(seen)}")
+        seen.append(ident)
+        ident = registry[ident].successor
+    return ident
+
+
+def _edition_version() -> str:
+    from edition import __version__
+
+    return __version__
 
 
 def retired(registry: dict[str, Anchor]) -> list[Anchor]:

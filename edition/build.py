@@ -17,7 +17,7 @@ from pathlib import Path
 from edition.anchors import AnchorCheck, check, collect_edition, load
 from edition.documents import ROOT
 from edition.provenance import source_date_epoch
-from edition.publish import PublishError, build_lock, mark_complete, prepare_staging, release
+from edition.publish import FAULT_ENV, PublishError, build_lock, fault_point, mark_complete, prepare_staging, release
 
 
 @dataclass
@@ -30,8 +30,30 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def run_sphinx(builder: str, srcdir: Path, outdir: Path, doctreedir: Path, *, jobs: int = 1, quiet: bool = False) -> int:
-    """Run Sphinx in this process with warnings as errors; return its status."""
+def _time_phases(app: object, timings: dict[str, float]) -> None:
+    """Record how long Sphinx reads (parse, XSLT, doctrees) and writes (HTML, finish)."""
+    marks: dict[str, float] = {}
+
+    def mark(name: str) -> None:
+        marks[name] = time.perf_counter()
+        if name == "read-end":
+            timings["sphinx-read"] = marks[name] - marks.get("read-start", marks[name])
+        elif name == "end":
+            timings["sphinx-write"] = marks[name] - marks.get("read-end", marks[name])
+
+    app.connect("env-before-read-docs", lambda *a: mark("read-start"))  # type: ignore[attr-defined]
+    app.connect("env-updated", lambda *a: mark("read-end"))  # type: ignore[attr-defined]
+    app.connect("build-finished", lambda *a: mark("end"))  # type: ignore[attr-defined]
+
+
+def run_sphinx(
+    builder: str, srcdir: Path, outdir: Path, doctreedir: Path, *, jobs: int = 1, quiet: bool = False,
+    timings: dict[str, float] | None = None,
+) -> int:
+    """Run Sphinx in this process with warnings as errors; return its status.
+
+    ``timings`` (if given) receives ``sphinx-read`` and ``sphinx-write`` in seconds.
+    """
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -48,6 +70,11 @@ def run_sphinx(builder: str, srcdir: Path, outdir: Path, doctreedir: Path, *, jo
             warningiserror=True,
             parallel=jobs,
         )
+        if timings is not None:
+            _time_phases(app, timings)
+        if os.environ.get(FAULT_ENV):  # tests of interrupted builds: die while reading or writing
+            app.connect("source-read", lambda *a: fault_point("read"))
+            app.connect("html-page-context", lambda *a: fault_point("write"))
         app.build()
         return app.statuscode
 
@@ -65,11 +92,24 @@ def build(
     jobs: int = 1,
     quiet: bool = False,
 ) -> BuildResult:
-    """Validate the edition and build one output format into ``_build/<builder>``."""
+    """Validate the edition and build one output format into ``_build/<builder>``.
+
+    ``builder`` is a Sphinx builder or a format: ``pdf`` (= ``latex``, typeset
+    to ``_build/latex/kirov-edition.pdf``), ``epub`` (checked by epubcheck), or
+    ``all`` (html, epub and pdf, each published only if it succeeded).
+    """
+    from edition.outputs import ALL_FORMATS, canonical, finish, missing_tools
     from edition.validate import validate
 
+    if builder == "all":
+        return build_all(ALL_FORMATS, root=root, build_dir=build_dir, jobs=jobs, quiet=quiet)
+    builder = canonical(builder)
     build_dir = build_dir or root / "_build"
     result = BuildResult(ok=False)
+    # A tool the format needs after Sphinx is checked first: no point in building without it.
+    result.messages.extend(missing_tools(builder))
+    if result.messages:
+        return result
     # Dates that Sphinx writes (copyright, last-updated) come from the last commit, not the clock.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(root)))
     started = time.perf_counter()
@@ -84,16 +124,32 @@ def build(
     if not anchors.ok:
         result.messages.append(f"build refused: published anchors would break; {build_dir / builder} is unchanged")
         return result
+    fault_point("validated")
     try:
         with build_lock(build_dir):
             staging = build_dir / ".staging" / builder
             doctrees = build_dir / ".staging" / f"doctrees-{builder}"
             prepare_staging(staging)
             t0 = time.perf_counter()
-            status = run_sphinx(builder, root, staging, doctrees, jobs=jobs, quiet=quiet)
+            status = run_sphinx(builder, root, staging, doctrees, jobs=jobs, quiet=quiet, timings=result.timings)
             result.timings["sphinx"] = time.perf_counter() - t0
             if status != 0:
                 result.messages.append(f"build failed in Sphinx (status {status}); {build_dir / builder} is unchanged")
+                return result
+            if builder == "html":
+                # The search index is part of the release: built in staging, published with it.
+                from edition.search import build_search_index
+
+                t0 = time.perf_counter()
+                build_search_index(staging, doctrees)
+                result.timings["search"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            problems = finish(builder, staging)  # epubcheck; XeLaTeX for the PDF
+            if builder in ("epub", "latex"):
+                result.timings["epubcheck" if builder == "epub" else "xelatex"] = time.perf_counter() - t0
+            if problems:
+                result.messages.extend(problems)
+                result.messages.append(f"build failed after Sphinx; {build_dir / builder} is unchanged")
                 return result
             mark_complete(staging)
             t0 = time.perf_counter()
@@ -106,3 +162,18 @@ def build(
     result.output = build_dir / builder
     result.timings["total"] = time.perf_counter() - started
     return result
+
+
+def build_all(
+    builders: tuple[str, ...], *, root: Path = ROOT, build_dir: Path | None = None, jobs: int = 1, quiet: bool = False
+) -> BuildResult:
+    """Build several formats in turn; stop at the first that fails (the others stay as they were)."""
+    combined = BuildResult(ok=True, output=build_dir or root / "_build")
+    for builder in builders:
+        result = build(builder, root=root, build_dir=build_dir, jobs=jobs, quiet=quiet)
+        combined.messages.extend(result.messages)
+        combined.timings.update({f"{builder}:{k}": v for k, v in result.timings.items()})
+        if not result.ok:
+            combined.ok = False
+            break
+    return combined

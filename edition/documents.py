@@ -41,7 +41,7 @@ DOCUMENTS: tuple[Document, ...] = (
 )
 
 #: Register files: not documents of their own, but pointed at from every document.
-REGISTERS: tuple[str, ...] = ("persons", "places", "orgs", "bibliography")
+REGISTERS: tuple[str, ...] = ("persons", "places", "orgs", "bibliography", "synopsis")
 
 
 def register_paths() -> list[Path]:

@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,16 @@ def build_lock(build_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+#: Test hook: the build kills itself (SIGKILL, like a power cut) at the point this names.
+FAULT_ENV = "EDITION_FAULT"
+
+
+def fault_point(name: str) -> None:
+    """Die here at once if ``EDITION_FAULT`` names this point (tests of interrupted builds)."""
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def prepare_staging(staging: Path) -> None:
@@ -94,7 +105,9 @@ def release(staging: Path, public: Path) -> Path:
             if tmp.exists():
                 shutil.rmtree(tmp)
             shutil.copytree(staging, tmp, ignore=shutil.ignore_patterns(COMPLETE_MARKER, ".buildinfo.bak"))
+            fault_point("publish-copy")
             os.rename(tmp, target)
+        fault_point("publish-switch")
         link_tmp = public.parent / f".{public.name}.link-{os.getpid()}"
         if link_tmp.is_symlink() or link_tmp.exists():
             link_tmp.unlink()

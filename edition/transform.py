@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
-from saxonche import PySaxonProcessor
+from saxonche import PySaxonApiError, PySaxonProcessor
 
 from edition.documents import XSLT_DIR
-from edition.xmlsafe import parse_file
+from edition.xmlsafe import XMLInputError, parse_file
 
 #: The driver stylesheet.
 STYLESHEET = XSLT_DIR / "edition.xsl"
@@ -119,7 +119,11 @@ class Transformer:
         # Only the root element goes to Saxon: no DOCTYPE, no entity, nothing to resolve.
         text = etree.tostring(tree.getroot(), encoding="unicode")
         with self._lock:
-            node = self._processor.parse_xml(xml_text=text)
+            try:
+                node = self._processor.parse_xml(xml_text=text)
+            except PySaxonApiError as exc:
+                # Saxon's parser has limits of its own (elements nested deeper than 100).
+                raise XMLInputError(name, 0, 0, "xml-limit", f"the stylesheets cannot read this file: {str(exc).strip()}") from None
             ex = self._executable
             ex.clear_parameters()
             ex.clear_xsl_messages()

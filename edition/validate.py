@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from lxml import etree, isoschematron
 
-from edition.documents import ROOT, edition_files
+from edition.documents import ROOT, edition_files, register_paths
 from edition.schema import RNG_PATH, SCH_PATH, TEI_ALL_PATH, odd_rules
 from edition.xmlsafe import XMLInputError, parse_file
 
@@ -35,7 +36,7 @@ XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 SVRL_NS = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 
 #: Attributes whose ``#fragment`` values must name an xml:id of the edition.
-POINTER_ATTRIBUTES = ("ref", "target", "corresp", "resp", "who", "ana", "source")
+POINTER_ATTRIBUTES = ("ref", "target", "corresp", "resp", "who", "ana", "source", "scheme", "sameAs", "prev", "next")
 
 #: What a register entry is, by element: used to name the kind of a pointer's target.
 ENTRY_KINDS = {
@@ -164,6 +165,11 @@ def _parse(path: Path, shown: str) -> tuple[etree._ElementTree | None, list[Prob
     try:
         return parse_file(path), []
     except XMLInputError as exc:
+        duplicate = re.match(r"ID (\S+) already defined", exc.message)
+        if duplicate:  # libxml2 refuses a repeated xml:id in one file: say which, and where the first is
+            first = _first_line_of_id(path, duplicate[1])
+            return None, [Problem(shown, exc.line, exc.column, "xmlid-unique",
+                                  f"xml:id {duplicate[1]} already used in {shown}:{first}", _UNIQUE_ADVICE)]
         advice = {
             "xml-wellformed": "fix the markup at this position (an unclosed or mismatched tag, a bare & or <)",
             "xml-entity": "use the characters themselves; entity declarations are refused",
@@ -171,6 +177,21 @@ def _parse(path: Path, shown: str) -> tuple[etree._ElementTree | None, list[Prob
             "io": "check the path",
         }.get(exc.rule, "")
         return None, [Problem(shown, exc.line, exc.column, exc.rule, exc.message, advice)]
+
+
+_UNIQUE_ADVICE = (
+    "ids are unique across the whole edition: give this element the next free id "
+    "(`edition new-id`) and keep the older one"
+)
+
+
+def _first_line_of_id(path: Path, ident: str) -> int:
+    """The line of the first ``xml:id="ident"`` in a file that does not parse (0 if none)."""
+    pattern = re.compile(r"""xml:id\s*=\s*["']%s["']""" % re.escape(ident))
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        if pattern.search(line):
+            return number
+    return 0
 
 
 def _local(el: etree._Element) -> str | None:
@@ -374,6 +395,32 @@ def _unresolved(
     return Problem(shown, el.sourceline or 0, 1, "pointer", message, advice)
 
 
+def check_untagged(documents: list[tuple[str, etree._ElementTree]]) -> list[Problem]:
+    """Warnings for registered names left untagged in documents (see :mod:`edition.untagged`)."""
+    from edition.registers import load_registers
+    from edition.untagged import ALLOWED_PATH, load_allowed, unexplained
+
+    try:
+        registers = load_registers()
+    except (XMLInputError, ValueError):
+        return []  # a broken register is reported when the register itself is validated
+    allowed = load_allowed()
+    return [
+        Problem(shown, u.line, 1, "untagged-name",
+                f"{REGISTER_KIND_OF.get(registers[u.key].kind, 'name')} '{u.text}' is not tagged"
+                + (f" (in {u.anchor})" if u.anchor else ""),
+                f"tag it: <{NAME_ELEMENT[registers[u.key].kind]} ref=\"#{u.key}\">{u.text}</…>, or, if it must "
+                f"stay untagged, add '{u.anchor} | {u.text} | reason' to {display_path(ALLOWED_PATH)}", "warning")
+        for shown, tree in documents
+        for u in unexplained(tree, registers, allowed)
+    ]
+
+
+#: What the warning calls an entry, and the element that tags it, by register kind.
+REGISTER_KIND_OF = {"person": "person", "place": "place", "org": "organisation"}
+NAME_ELEMENT = {"person": "persName", "place": "placeName", "org": "orgName"}
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -392,6 +439,7 @@ def validate(paths: list[Path] | None = None, *, context: list[Path] | None = No
     context_files = [p for p in _unique(edition_files() if context is None else context) if p not in files]
     report = Report(files=[display_path(p) for p in files])
     checked: list[tuple[str, etree._ElementTree]] = []
+    parsed: list[Path] = []
     for path in files:
         shown = display_path(path)
         tree, problems = _parse(path, shown)
@@ -399,6 +447,7 @@ def validate(paths: list[Path] | None = None, *, context: list[Path] | None = No
         if tree is None:
             continue
         checked.append((shown, tree))
+        parsed.append(path)
         report.problems.extend(check_xml_model(tree, shown))
         report.problems.extend(check_odd(tree, shown))
         report.problems.extend(check_rng(tree, shown, edition_rng()))
@@ -410,6 +459,8 @@ def validate(paths: list[Path] | None = None, *, context: list[Path] | None = No
         except XMLInputError:
             pass  # a broken context file is reported when it is itself validated
     report.problems.extend(check_cross_file(checked, pool))
+    report.problems.extend(check_untagged([(shown, tree) for (shown, tree), path in zip(checked, parsed)
+                                           if path not in register_paths()]))
     return report
 
 

@@ -16,7 +16,7 @@ TEI_ALL = SHARED / "schema" / "tei_all.rng"
 CORPORA = SHARED / "corpora"
 
 #: What a copy of the edition needs to build (the Python package is installed).
-EDITION_PARTS = ("conf.py", "index.rst", "front", "tei", "xslt", "_static", "_templates")
+EDITION_PARTS = ("conf.py", "index.rst", "front", "registers", "tei", "xslt", "_static", "_templates")
 
 
 def copy_edition(dest: Path) -> Path:

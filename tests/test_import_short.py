@@ -73,8 +73,13 @@ def test_ids_unique_across_edition() -> None:
 
 @pytest.mark.parametrize("key", KEYS)
 def test_editorial_pointers_resolve(key: str) -> None:
+    """Editorial pointers resolve in the document or, for identifications, in the registers."""
+    from edition.documents import register_paths
+
     root = tree(key).getroot()
     ids = set(root.xpath("//@xml:id"))
+    for register in register_paths():
+        ids |= set(parse_file(register).getroot().xpath("//@xml:id"))
     pointers = root.xpath("//tei:text//@resp | //tei:text//@ana | //tei:text//@corresp", namespaces=NS)
     assert {p[1:] for p in pointers} <= ids
     for date in root.xpath("//tei:text//tei:date", namespaces=NS):

@@ -11,8 +11,10 @@ APT_PACKAGES=(
   "epubcheck /usr/bin/epubcheck"
   "texlive-xetex /usr/bin/xelatex"
   "texlive-latex-recommended"
+  "texlive-fonts-recommended"
   "latexmk /usr/bin/latexmk"
   "fonts-dejavu-core /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+  "fonts-dejavu-extra /usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf"
   "poppler-utils /usr/bin/pdffonts"
 )
 

@@ -48,20 +48,58 @@
     </xsl:for-each-group>
   </xsl:template>
 
-  <!-- The notes owned by $owner (see f:owner), as one apparatus container; nothing if none. -->
+  <!--
+    The apparatus of $owner (see f:owner), as one container beside (wide screens) or below it:
+    its notes and emendations in text order, then links to the register entries of the names
+    in it. Nothing if there is nothing to say. Emendations and names: edited reading only.
+  -->
   <xsl:template name="t:apparatus">
     <xsl:param name="owner" as="element()" select="."/>
     <xsl:variable name="notes" as="element()*"
         select="key('f:notes-by-owner', generate-id($owner), root($owner))
                 [not(f:is-block(.))][f:shows-note(.)]"/>
-    <xsl:if test="exists($notes)">
+    <xsl:variable name="emendations" as="element()*"
+        select="if (f:edited()) then key('f:emendations-by-owner', generate-id($owner), root($owner)) else ()"/>
+    <xsl:variable name="names" as="element()*"
+        select="if (f:edited() and not($owner/self::note))
+                then key('f:names-by-owner', generate-id($owner), root($owner)) else ()"/>
+    <xsl:if test="exists($notes | $emendations | $names)">
       <container classes="apparatus">
-        <xsl:apply-templates select="$notes" mode="m:apparatus"/>
+        <xsl:apply-templates select="$notes | $emendations" mode="m:apparatus"/>
+        <xsl:call-template name="t:apparatus-names">
+          <xsl:with-param name="names" select="$names"/>
+        </xsl:call-template>
       </container>
     </xsl:if>
   </xsl:template>
 
+  <!-- The register entries of the names in a block, once each, in order of first mention.
+       They carry regref/regkey (not register/key): a link here is no mention of its own. -->
+  <xsl:template name="t:apparatus-names">
+    <xsl:param name="names" as="element()*" required="yes"/>
+    <xsl:if test="exists($names)">
+      <paragraph classes="apparatus-entry names-entry">
+        <inline classes="apparatus-label">Names: </inline>
+        <xsl:for-each-group select="$names" group-by="f:register(.) || '#' || f:bare-id((@ref, @key)[normalize-space()][1])">
+          <xsl:if test="position() gt 1"><xsl:text>, </xsl:text></xsl:if>
+          <xsl:variable name="register" as="xs:string" select="f:register(.)"/>
+          <xsl:variable name="key" as="xs:string" select="f:bare-id((@ref, @key)[normalize-space()][1])"/>
+          <reference refuri="{$register-base}{$register}.html#{$key}"
+              classes="{lower-case(local-name())} register-link" regref="{$register}" regkey="{$key}">
+            <xsl:value-of select="translate(normalize-space(.), '‟„', '’‘')"/>
+          </reference>
+        </xsl:for-each-group>
+      </paragraph>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:key name="f:notes-by-owner" match="note[not(ancestor::*[f:behaviour(.) = 'hidden'])]" use="f:owner(.) ! generate-id(.)"/>
+  <xsl:key name="f:emendations-by-owner" match="(choice[corr] | supplied)[not(ancestor::*[f:behaviour(.) = 'hidden'])]"
+      use="f:owner(.) ! generate-id(.)"/>
+  <xsl:key name="f:names-by-owner"
+      match="(persName | placeName | orgName | rs | name)[(@ref, @key)[normalize-space()]]
+             [not(ancestor::*[f:behaviour(.) = 'hidden'] | ancestor::sic | ancestor::orig | ancestor::fw)]"
+      use="f:owner(.)[exists(f:register(current()))] ! generate-id(.)"/>
 
   <!--
     A paragraph-like element. $unit: always group it with its apparatus and give it a

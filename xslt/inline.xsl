@@ -36,6 +36,18 @@
     <emphasis classes="{f:classes(., local-name())}"><xsl:apply-templates mode="m:docutils"/></emphasis>
   </xsl:template>
 
+  <!--
+    May a URI be a link in a reader's browser? Only relative ones and http, https and
+    mailto: javascript:, data:, vbscript: and the rest never become links. Browsers
+    ignore whitespace and control characters inside a scheme, so they are removed first.
+  -->
+  <xsl:function name="f:safe-uri" as="xs:boolean">
+    <xsl:param name="uri" as="xs:string"/>
+    <xsl:variable name="squeezed" as="xs:string" select="replace($uri, '[\p{Cc}\s]+', '')"/>
+    <xsl:sequence select="not(matches($squeezed, '^[A-Za-z][A-Za-z0-9+.\-]*:'))
+                          or matches($squeezed, '^(https?|mailto):', 'i')"/>
+  </xsl:function>
+
   <!-- Links inside the document, or out of it. A pointer that leads nowhere is shown and reported. -->
   <xsl:template match="ref | ptr" mode="m:docutils">
     <xsl:variable name="target" as="xs:string" select="tokenize(normalize-space(@target), ' ')[1]"/>
@@ -57,6 +69,11 @@
       </xsl:when>
       <xsl:when test="exists($local)">
         <reference refid="{f:id($local)}" classes="{local-name()}"><xsl:sequence select="$content"/></reference>
+      </xsl:when>
+      <xsl:when test="not(f:safe-uri($target))">
+        <xsl:message select="string-join(('unsafe-link', local-name(), path(.),
+                             'target ' || substring($target, 1, 80) || ' dropped: only http, https, mailto and relative links are allowed'), '&#9;')"/>
+        <inline classes="{local-name()} unsafe-link"><xsl:sequence select="$content"/></inline>
       </xsl:when>
       <xsl:when test="exists($fragment)">
         <xsl:message select="string-join(('broken-link', local-name(), path(.),

@@ -5,6 +5,12 @@
   with register/key attributes that the Sphinx extension uses to collect mentions
   and to rewrite the link for each builder. A date keeps its ISO value(s) as
   attributes for the chronology.
+
+  An identification by the editors: a passage that describes a person without
+  naming him carries corresp="#zinoviev" cert resp, and an editorial note at its
+  start names him (persName ref="#zinoviev"). That name's reference also gets
+  identifies="{id of the passage}" and cert, so the register lists the passage
+  itself as an identified mention.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -24,6 +30,17 @@
                                'orgName': 'orgs', 'org': 'orgs'}($kind)"/>
   </xsl:function>
 
+  <!-- The passage an editorial note's name identifies, if the name is the note's first
+       name of the entry its parent passage corresponds to (corresp). -->
+  <xsl:function name="f:identified-passage" as="element()?">
+    <xsl:param name="name" as="element()"/>
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:variable name="note" as="element(note)?" select="$name/ancestor::note[@type = 'editorial'][1]"/>
+    <xsl:variable name="passage" as="element()?"
+        select="$note/parent::*[tokenize(normalize-space(@corresp)) ! f:bare-id(.) = $key]"/>
+    <xsl:sequence select="$passage[$name is ($note//*[f:register(.)][(@ref, @key)[1] ! f:bare-id(.) = $key])[1]]"/>
+  </xsl:function>
+
   <xsl:template match="persName | placeName | orgName | rs | name" mode="m:docutils">
     <xsl:variable name="register" as="xs:string?" select="f:register(.)"/>
     <xsl:variable name="ref" as="xs:string?" select="(@ref, @key)[normalize-space()][1]"/>
@@ -33,6 +50,10 @@
       <xsl:when test="exists($register) and exists($ref)">
         <reference refuri="{$register-base}{$register}.html#{f:bare-id($ref)}" classes="{$classes}"
             register="{$register}" key="{f:bare-id($ref)}">
+          <xsl:for-each select="f:identified-passage(., f:bare-id($ref))">
+            <xsl:attribute name="identifies" select="f:id(.)"/>
+            <xsl:attribute name="cert" select="(@cert, 'unknown')[1]"/>
+          </xsl:for-each>
           <xsl:apply-templates mode="m:docutils"/>
         </reference>
       </xsl:when>

@@ -26,6 +26,7 @@
         <xsl:with-param name="nodes" select="node()"/>
       </xsl:call-template>
       <xsl:call-template name="t:apparatus"/>
+      <xsl:call-template name="t:emendation-list"/>
     </section>
   </xsl:template>
 

@@ -110,6 +110,7 @@ def convert(source: str) -> str:
         source_bibl=SOURCE_BIBL,
         cite_structure=cite_structure(KEY, "/TEI/text/body/div/div[@n]", block="p"),
         keywords=tuple(k.strip(QUOTES) for k in keyword_list(keywords)),
+        keyword_scheme="#bakulin-keywords",
         extra_encoding=DATE_DECL + KEYWORD_TAXONOMY,
     )
     return tei_document(info, tei_text(w))

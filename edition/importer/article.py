@@ -119,6 +119,7 @@ def convert(source: str) -> str:
         key=KEY,
         title=by_key(KEY).title,
         source_bibl=SOURCE_BIBL,
+        keywords=("Sergei Kirov", "Leningrad", "Communist Party of the Soviet Union", "assassination of Kirov", "Great Purge"),
         cite_structure=cite_structure(KEY, "/TEI/text/body/div/div[@n]", block="p"),
         extra_encoding=DATE_DECL,
     )

@@ -740,9 +740,12 @@ def _build(events: list[Ev], notes: dict[int, list[Line]], stats: Stats) -> str:
 # --------------------------------------------------------------------------- header
 
 CITE_STRUCTURE = """\
+        <citeStructure unit="paragraph" match="/TEI/text/front/div/p" use="position()" delim="dikova:front."/>
         <citeStructure unit="chapter" match="/TEI/text/body/div[@type='chapter']" use="@n" delim="dikova:">
           <citeStructure unit="section" match="div[@type='section']" use="@n" delim=".">
             <citeStructure unit="paragraph" match="p" use="@n" delim="."/>
+            <citeStructure unit="quotation" match="quote/p" delim="."
+              use="concat(sum(../preceding-sibling::p[@n][1]/@n), '.q', count(../preceding-sibling::quote) - count(../preceding-sibling::p[@n][1]/preceding-sibling::quote) + 1)"/>
           </citeStructure>
         </citeStructure>"""
 
@@ -782,6 +785,13 @@ def _extra_encoding(pages: dict[str, int]) -> str:
         <prefixDef ident="dikova" matchPattern="([0-9]+)\\.([0-9]+)\\.([0-9]+)"
           replacementPattern="#xpath(//body/div[@type='chapter'][@n='$1']/div[@type='section'][@n='$2']/p[@n='$3'])">
           <p>Citation of a paragraph as chapter.section.paragraph, e.g. dikova:4.3.12.</p>
+        </prefixDef>
+        <prefixDef ident="dikova" matchPattern="front\\.([0-9]+)" replacementPattern="#xpath((//front/div/p)[$1])">
+          <p>Citation of a paragraph of the front matter (abstract, note on transliteration) by its place, e.g. dikova:front.2.</p>
+        </prefixDef>
+        <prefixDef ident="dikova" matchPattern="([0-9]+)\\.([0-9]+)\\.([0-9]+)\\.q([0-9]+)"
+          replacementPattern="#xpath(//body/div[@type='chapter'][@n='$1']/div[@type='section'][@n='$2']/quote[preceding-sibling::p[@n][1]/@n='$3'][$4]/p)">
+          <p>Citation of a block quotation as chapter.section.paragraph.q and its place after that paragraph, e.g. dikova:3.5.1.q1 (the first quotation after paragraph 3.5.1).</p>
         </prefixDef>
       </listPrefixDef>"""
 

@@ -71,6 +71,8 @@ class HeaderInfo:
     cite_structure: str  #: XML of the ``citeStructure`` element(s) inside ``refsDecl``
     languages: tuple[tuple[str, str], ...] = (("en", "English"),)
     keywords: tuple[str, ...] = ()
+    #: pointer to the taxonomy the keywords come from; ``None``: chosen by the editors (``resp``)
+    keyword_scheme: str | None = None
     extra_encoding: str = ""  #: extra XML inside encodingDesc (e.g. tagsDecl)
     changes: tuple[tuple[str, str], ...] = field(default_factory=tuple)  #: (date, text)
 
@@ -80,8 +82,9 @@ def tei_header(info: HeaderInfo) -> str:
     ed = f"{info.key}-ed"
     langs = "\n".join(f'        <language ident="{code}">{escape(name)}</language>' for code, name in info.languages)
     terms = "\n".join(f"            <term>{escape(k)}</term>" for k in info.keywords)
+    source = f'scheme="{info.keyword_scheme}"' if info.keyword_scheme else f'resp="#{ed}"'
     keywords = (
-        f'      <textClass>\n        <keywords scheme="#{info.key}-keywords">\n{terms}\n        </keywords>\n      </textClass>\n'
+        f"      <textClass>\n        <keywords {source}>\n{terms}\n        </keywords>\n      </textClass>\n"
         if info.keywords
         else ""
     )

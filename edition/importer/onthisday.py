@@ -122,6 +122,7 @@ def convert(source: str) -> str:
         key=KEY,
         title=by_key(KEY).title,
         source_bibl=SOURCE_BIBL,
+        keywords=("1 December 1934", "assassination of Kirov", "Joseph Stalin", "Five-Year Plan"),
         cite_structure=cite_structure(KEY, "/TEI/text/body/div[@n]"),
         extra_encoding=DATE_DECL,
     )

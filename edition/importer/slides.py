@@ -267,6 +267,7 @@ def convert(source: str) -> str:
         key=KEY,
         title=by_key(KEY).title,
         source_bibl=SOURCE_BIBL,
+        keywords=("Soviet Union 1924-1938", "power struggle after Lenin", "Joseph Stalin", "Great Terror", "revision slides"),
         cite_structure=cite_structure(KEY, "/TEI/text/body/div[@type='slide']", nested=True),
         extra_encoding=DATE_DECL + DUPLICATE_CATEGORY,
     )

@@ -34,6 +34,18 @@ def _add_static_path(app: Sphinx, config: Config) -> None:
 FEATURES: tuple[str, ...] = (
     "edition.sphinxext.citation",
     "edition.sphinxext.dts",
+    "edition.sphinxext.apparatus",
+    "edition.sphinxext.parallel",
+    "edition.sphinxext.search",
+    "edition.sphinxext.changelog",
+    "edition.sphinxext.anchors",
+    "edition.sphinxext.downloads",
+    "edition.sphinxext.epub",
+    "edition.sphinxext.latex",
+    "edition.sphinxext.security",
+    "edition.sphinxext.registers",
+    "edition.sphinxext.guidelines",
+    "edition.sphinxext.synopsis",
 )
 
 

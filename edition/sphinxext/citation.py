@@ -263,7 +263,7 @@ def resolver_body(docs: list[CitedDocument], builder: Any) -> str:
 <h1>Resolve a canonical reference</h1>
 <p>A canonical reference names a document and a unit in it, e.g. <code>dikova:4.3.12</code> (chapter 4, section 3,
  paragraph 12). Each has a page <code>cite/{{document}}/{{part}}/{{part}}….html</code> that leads to the text.{hint}</p>
-<form method="get" action=""><label>Reference: <input name="ref" placeholder="dikova:4.3.12" /></label>
+<form method="get" action="index.html"><label>Reference: <input name="ref" placeholder="dikova:4.3.12" /></label>
  <button type="submit">Go</button></form>
 <p id="resolver-result" role="status"></p>
 <h2>Documents</h2>

@@ -25,6 +25,9 @@ class Mention(TypedDict):
     key: str  #: register id, e.g. ``stalin``
     anchor: str  #: id of the paragraph (or nearest block) that mentions it
     text: str  #: the words of the text
+    context: str  #: a few words around the mention ("… before [text] after …")
+    editorial: bool  #: inside an editorial note (the editors' words, not the source's)
+    identified: str  #: certainty of an identification by the editors ("" if the text names the entry)
 
 
 class Footnote(TypedDict):
@@ -37,6 +40,8 @@ class DateMention(TypedDict):
     values: dict[str, str]
     anchor: str
     text: str
+    context: str
+    editorial: bool
 
 
 class DocData(TypedDict):
@@ -57,6 +62,69 @@ def anchor_of(node: nodes.Element) -> str:
     return ""
 
 
+#: Words of context on each side of a mention.
+CONTEXT_WORDS = 6
+
+
+def _block_of(node: nodes.Element) -> nodes.Element:
+    """The nearest enclosing paragraph or title: the text a mention is read in."""
+    current: nodes.Element = node
+    while not isinstance(current, (nodes.paragraph, nodes.title)) and isinstance(current.parent, nodes.Element):
+        current = current.parent
+    return current
+
+
+def context_of(node: nodes.Element, words: int = CONTEXT_WORDS) -> str:
+    """A few words before and after ``node`` in its paragraph, note callouts left out."""
+    before: list[str] = []
+    after: list[str] = []
+    seen = False
+    for text in _block_of(node).findall(nodes.Text):
+        ancestors = list(_ancestors(text))
+        # Note callouts and list labels ("•") are not words of the text.
+        if any(isinstance(a, nodes.footnote_reference) or "label" in a.get("classes", ()) for a in ancestors):
+            continue
+        if any(a is node for a in ancestors):
+            seen = True
+            continue
+        (after if seen else before).append(str(text))
+    # Text nodes carry their own spaces: join them as they are, so "Kirov’s" stays one word.
+    head_text, tail_text = "".join(before), "".join(after)
+    head, tail = head_text.split(), tail_text.split()
+    left = ("… " if len(head) > words else "") + " ".join(head[-words:])
+    right = " ".join(tail[:words]) + (" …" if len(tail) > words else "")
+    gap_left = " " if left and (not head_text or head_text[-1].isspace()) else ""
+    gap_right = " " if right and (not tail_text or tail_text[0].isspace()) else ""
+    return (left + gap_left + " ".join(node.astext().split()) + gap_right + right).strip()
+
+
+def _in_ednote(node: nodes.Element) -> bool:
+    current: nodes.Element | None = node
+    while current is not None:
+        if isinstance(current, nodes.footnote) and "ednote" in current["classes"]:
+            return True
+        current = current.parent
+    return False
+
+
+def _passage_opening(document: nodes.document, ident: str, words: int = 2 * CONTEXT_WORDS) -> str:
+    """The first words of the passage with id ``ident`` (an identified description), notes left out."""
+    target = document.ids.get(ident)
+    if target is None:
+        return ""
+    parts = [str(t) for t in target.findall(nodes.Text)
+             if not any(isinstance(a, (nodes.footnote, nodes.footnote_reference)) for a in _ancestors(t))]
+    found = " ".join(parts).replace("•", " ").split()
+    return " ".join(found[:words]) + (" …" if len(found) > words else "")
+
+
+def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
 def collect(document: nodes.document) -> DocData:
     """Read what the edition needs from one doctree."""
     data: DocData = {"anchors": [], "footnotes": [], "mentions": [], "dates": [], "registers": []}
@@ -75,14 +143,27 @@ def collect(document: nodes.document) -> DocData:
         elif isinstance(node, register_placeholder):
             data["registers"].append(node["kind"])
         elif node.get("register") and node.get("key"):
-            data["mentions"].append({
-                "register": node["register"], "key": node["key"],
-                "anchor": anchor_of(node), "text": node.astext(),
-            })
+            identifies = node.get("identifies", "")
+            if identifies:
+                # The editors name a person the passage describes: the mention is the passage.
+                data["mentions"].append({
+                    "register": node["register"], "key": node["key"], "anchor": identifies,
+                    "text": node.astext(), "context": _passage_opening(document, identifies),
+                    "editorial": False, "identified": node.get("cert") or "unknown",
+                })
+            else:
+                data["mentions"].append({
+                    "register": node["register"], "key": node["key"],
+                    "anchor": anchor_of(node), "text": node.astext(), "context": context_of(node),
+                    "editorial": _in_ednote(node), "identified": "",
+                })
         elif "date" in node.get("classes", ()):
             values = {a: node[a] for a in DATE_ATTRIBUTES if node.get(a)}
             if values:
-                data["dates"].append({"values": values, "anchor": anchor_of(node), "text": node.astext()})
+                data["dates"].append({
+                    "values": values, "anchor": anchor_of(node), "text": node.astext(),
+                    "context": context_of(node), "editorial": _in_ednote(node),
+                })
     return data
 
 
@@ -91,7 +172,7 @@ class EditionDomain(Domain):
 
     name = "edition"
     label = "Kirov Edition"
-    data_version = 1
+    data_version = 2
     initial_data: dict[str, Any] = {"docs": {}}
 
     @property

@@ -32,11 +32,11 @@ class TEIParser(Parser):
         reading = env.config.edition_reading if env is not None else "edited"
         try:
             tree = parse_file(source)
+            result = transformer().transform(tree, reading=reading, source_name=source)
         except XMLInputError as exc:
             logger.error(str(exc.message), location=(env.docname, exc.line) if env else None,
                          type="edition", subtype=exc.rule)
             return
-        result = transformer().transform(tree, reading=reading, source_name=source)
         for message in result.messages:
             logger.warning(
                 "[%s] <%s> %s", message.code, message.element, message.text,

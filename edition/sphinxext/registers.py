@@ -1,78 +1,342 @@
-"""Register pages and the links into them.
+"""Register pages (persons, places, organisations), the chronology, and the links into them.
 
-A page declares a register with ``.. edition-register:: persons``; the directive
-leaves a placeholder that is filled at ``doctree-resolved``, once every document
-has been read (as ``todolist`` is in ``sphinx.ext.todo``). The entries list each
-key with links to the paragraphs that mention it. Until the register files and
-their pages exist the entries show only keys; the mechanism and data are ready.
+A page declares a register with ``.. edition-register:: persons`` (``places``,
+``orgs``, ``chronology``); the directive leaves a placeholder that is filled at
+``doctree-resolved``, once every document has been read (as ``todolist`` is in
+``sphinx.ext.todo``). A register lists every entry of ``tei/{persons,places,orgs}.xml``
+with its name variants, dates and role, and under it every mention in the documents:
+a link to the mention's paragraph anchor with a few words of context. The chronology
+lists every dated expression in date order, grouped by date, with its source.
 
-Name references from the XSLT (``reference register="persons" key="stalin"``)
-are rewritten for the current builder to point at the register page; when the
-edition has no such page yet they become plain classed inlines, never dead links.
+Because a register page shows what *other* documents contain, it is re-read and
+rewritten whenever any document changes (``env-get-outdated``), and it depends on the
+register file it lists (``note_dependency``), so incremental builds stay exact.
+
+Name references from the XSLT (``reference register="persons" key="stalin"``) are
+rewritten for the current builder to point at the register entry; in HTML they carry
+the normalised name and dates in a ``span.register-info`` that CSS reveals on hover
+and keyboard focus (no JavaScript). Without a register page they become plain
+classed inlines, never dead links.
 """
 
 from __future__ import annotations
 
-from typing import cast
+import re
+from pathlib import Path
+from typing import Any, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from edition.sphinxext.domain import EditionDomain
+from edition.registers import Entry, Registers, load_registers
+from edition.sphinxext.domain import DateMention, EditionDomain, Mention
 from edition.sphinxext.nodes import register_placeholder
 
-REGISTERS = ("persons", "places", "orgs")
+#: Register page kind → the entry kind of :mod:`edition.registers` it lists.
+REGISTERS: dict[str, str] = {"persons": "person", "places": "place", "orgs": "org"}
+#: Every kind of page the directive can fill.
+PAGES = (*REGISTERS, "chronology")
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 
 
-class RegisterDirective(SphinxDirective):
-    """``.. edition-register:: persons`` — the place where a register is listed."""
+# --- the registers' own data ---------------------------------------------------------------
 
-    required_arguments = 1
-    has_content = False
+_cache: dict[tuple[str, tuple[float, ...]], Registers] = {}
 
-    def run(self) -> list[nodes.Node]:
-        kind = directives.choice(self.arguments[0], REGISTERS)
-        return [register_placeholder("", kind=kind)]
+
+def _register_files(srcdir: Path) -> list[Path]:
+    return [srcdir / "tei" / f"{stem}.xml" for stem in REGISTERS]
+
+
+def registers_for(app: Sphinx) -> Registers:
+    """The registers of the project being built, read once per change of their files."""
+    files = _register_files(Path(app.srcdir))
+    key = (str(app.srcdir), tuple(p.stat().st_mtime if p.exists() else 0.0 for p in files))
+    if key not in _cache:
+        _cache.clear()
+        _cache[key] = load_registers(Path(app.srcdir) / "tei")
+    return _cache[key]
 
 
 def _domain(app: Sphinx) -> EditionDomain:
     return cast(EditionDomain, app.env.domains["edition"])
 
 
-def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """Replace each register placeholder by its list of entries and their mentions."""
-    domain = _domain(app)
-    for placeholder in list(doctree.findall(register_placeholder)):
-        entries = nodes.bullet_list(classes=["register", placeholder["kind"]])
-        for key, found in sorted(domain.mentions(placeholder["kind"]).items()):
-            para = nodes.paragraph()
-            para += nodes.strong(key, key)
+def _year(iso: str) -> str:
+    return iso[:4].lstrip("0") or iso
+
+
+def lifespan(entry: Entry) -> str:
+    """``1878–1953`` from the birth and death of an entry ('' when neither is known)."""
+    birth = next((d.when for d in entry.dates if d.kind == "birth"), "")
+    death = next((d.when for d in entry.dates if d.kind == "death"), "")
+    if not birth and not death:
+        return ""
+    return f"{_year(birth) if birth else '?'}–{_year(death) if death else ''}"
+
+
+def info_text(entry: Entry) -> str:
+    """What a name link shows on hover or focus: the normalised name and dates (or role)."""
+    if entry.kind == "person":
+        span = lifespan(entry)
+        return f"{entry.display} ({span})" if span else entry.display
+    return f"{entry.display}: {entry.role}" if entry.role else entry.display
+
+
+# --- the directive -------------------------------------------------------------------------
+
+
+class RegisterDirective(SphinxDirective):
+    """``.. edition-register:: persons`` — the place where a register (or the chronology) is listed."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        kind = directives.choice(self.arguments[0], PAGES)
+        if kind in REGISTERS:
+            # The page shows the register file: editing it must rewrite the page.
+            self.env.note_dependency(str(Path(self.env.srcdir) / "tei" / f"{kind}.xml"))
+        return [register_placeholder("", kind=kind)]
+
+
+# --- filling the pages ---------------------------------------------------------------------
+
+
+def _doc_title(app: Sphinx, docname: str) -> str:
+    title = app.env.titles.get(docname)
+    return title.astext() if title is not None else docname
+
+
+def _link(app: Sphinx, fromdocname: str, docname: str, anchor: str, *children: nodes.Node) -> nodes.reference:
+    uri = app.builder.get_relative_uri(fromdocname, docname) + ("#" + anchor if anchor else "")
+    return nodes.reference("", "", *children, refuri=uri, internal=True)
+
+
+def _mention_item(app: Sphinx, fromdocname: str, docname: str, mention: Mention) -> nodes.list_item:
+    para = nodes.paragraph(classes=["mention"])
+    para += _link(app, fromdocname, docname, mention["anchor"],
+                  nodes.inline("", mention["context"] or mention["text"], classes=["context"]))
+    para += nodes.Text(" ")
+    para += nodes.literal("", mention["anchor"], classes=["anchor-id"])
+    if mention["identified"]:
+        para += nodes.Text(" ")
+        para += nodes.inline("", f"identified by the editors (certainty: {mention['identified']})",
+                             classes=["identified"])
+    elif mention["editorial"]:
+        para += nodes.Text(" ")
+        para += nodes.inline("", "in an editorial note", classes=["editorial"])
+    return nodes.list_item("", para)
+
+
+def _date_facts(entry: Entry) -> str:
+    parts = []
+    for fact in entry.dates:
+        vouch = " (editors)" if fact.resp else (" (sources)" if fact.source else "")
+        parts.append(f"{'born' if fact.kind == 'birth' else 'died' if fact.kind == 'death' else fact.kind} "
+                     f"{iso_label(fact.when)}{vouch}")
+    return "; ".join(parts)
+
+
+def _sort_key(entry: Entry) -> tuple[str, str]:
+    # Persons by surname (the last word of the display name), the rest by name.
+    name = entry.display.split()[-1] if entry.kind == "person" and entry.display else entry.display
+    return (name.casefold(), entry.display.casefold())
+
+
+def register_entries(app: Sphinx, kind: str, fromdocname: str) -> nodes.Element:
+    """The entries of one register, each with its mentions grouped by document."""
+    registers = registers_for(app)
+    found = _domain(app).mentions(kind)
+    body = nodes.container(classes=["register", kind])
+    for entry in sorted(registers.of_kind(REGISTERS[kind]), key=_sort_key):
+        box = nodes.container(ids=[entry.id], classes=["register-entry"])
+        head = nodes.paragraph(classes=["entry-head"])
+        head += nodes.strong(entry.display, entry.display)
+        facts = _date_facts(entry)
+        if facts:
+            head += nodes.Text(f" — {facts}")
+        box += head
+        if entry.role:
+            box += nodes.paragraph("", "", nodes.emphasis(entry.role, entry.role), classes=["entry-role"])
+        others = [n for n in entry.variants if n != entry.display]
+        if others:
+            box += nodes.paragraph("", "Forms in the sources: " + "; ".join(others), classes=["entry-variants"])
+        mentions = found.get(entry.id, [])
+        if not mentions:
+            box += nodes.paragraph("", "Not mentioned in the documents.", classes=["entry-none"])
+        by_doc: dict[str, list[Mention]] = {}
+        for docname, mention in mentions:
+            by_doc.setdefault(docname, []).append(mention)
+        docs = nodes.bullet_list(classes=["entry-documents"])
+        for docname, items in by_doc.items():
+            label = nodes.paragraph("", "", nodes.strong("", _doc_title(app, docname)),
+                                    nodes.Text(f" ({len(items)})"))
+            listing = nodes.bullet_list(classes=["mentions"])
+            for mention in items:
+                listing += _mention_item(app, fromdocname, docname, mention)
+            docs += nodes.list_item("", label, listing)
+        if by_doc:
+            box += docs
+        body += box
+    return body
+
+
+# --- the chronology ------------------------------------------------------------------------
+
+
+def iso_label(iso: str) -> str:
+    """``1934-12-01`` → ``1 December 1934``; ``1934-12`` → ``December 1934``; ``1934`` stays."""
+    m = re.fullmatch(r"(-?\d{4})(?:-(\d\d)(?:-(\d\d))?)?", iso)
+    if not m:
+        return iso
+    year, month, day = m.groups()
+    if not month:
+        return year
+    name = MONTHS[int(month) - 1]
+    return f"{int(day)} {name} {year}" if day else f"{name} {year}"
+
+
+def date_label(values: dict[str, str]) -> str:
+    """How the chronology names a date value set (when / from–to / not before–not after)."""
+    if "when" in values:
+        return iso_label(values["when"])
+    if "from" in values or "to" in values:
+        start, end = values.get("from"), values.get("to")
+        if start and end:
+            return f"{iso_label(start)} – {iso_label(end)}"
+        return f"from {iso_label(start)}" if start else f"until {iso_label(end or '')}"
+    start, end = values.get("notBefore"), values.get("notAfter")
+    if start and end:
+        return f"between {iso_label(start)} and {iso_label(end)}"
+    return f"not before {iso_label(start)}" if start else f"not after {iso_label(end or '')}"
+
+
+def date_sort_key(values: dict[str, str]) -> tuple[str, str]:
+    """Earliest and latest point of a date value set, as sortable ISO strings."""
+    first = values.get("when") or values.get("from") or values.get("notBefore") or values.get("to") or values.get("notAfter", "")
+    last = values.get("when") or values.get("to") or values.get("notAfter") or first
+    return (first, last)
+
+
+def date_id(values: dict[str, str]) -> str:
+    """The HTML id of a date group, e.g. ``date-1934-12-01`` or ``date-from-1917-to-1918``."""
+    if "when" in values:
+        return f"date-{values['when']}"
+    parts = [f"{k.lower()}-{values[k]}" for k in ("from", "to", "notBefore", "notAfter") if k in values]
+    return "date-" + "-".join(parts)
+
+
+def chronology(app: Sphinx, fromdocname: str) -> nodes.Element:
+    """Every dated expression of the documents in date order, grouped by date."""
+    groups: dict[tuple[tuple[str, str], ...], list[tuple[str, DateMention]]] = {}
+    for docname, data in sorted(_domain(app).docs.items()):
+        for date in data["dates"]:
+            groups.setdefault(tuple(sorted(date["values"].items())), []).append((docname, date))
+    body = nodes.container(classes=["chronology"])
+    for key in sorted(groups, key=lambda k: (date_sort_key(dict(k)), k)):
+        values = dict(key)
+        found = groups[key]
+        box = nodes.container(ids=[date_id(values)], classes=["chronology-date"])
+        sources = {d for d, _ in found}
+        head = nodes.paragraph(classes=["date-head"])
+        head += nodes.strong("", date_label(values))
+        head += nodes.Text(f" ({len(found)} in {len(sources)} document{'s' if len(sources) > 1 else ''})")
+        box += head
+        listing = nodes.bullet_list(classes=["mentions"])
+        for docname, date in found:
+            para = nodes.paragraph(classes=["mention"])
+            para += nodes.emphasis("", _doc_title(app, docname))
             para += nodes.Text(": ")
-            for i, (docname, mention) in enumerate(found):
-                if i:
-                    para += nodes.Text(", ")
-                uri = app.builder.get_relative_uri(fromdocname, docname) + "#" + mention["anchor"]
-                para += nodes.reference("", mention["anchor"], refuri=uri, internal=True)
-            entries += nodes.list_item("", para, ids=[key])
-        placeholder.replace_self(entries)
+            para += _link(app, fromdocname, docname, date["anchor"],
+                          nodes.inline("", date["context"] or date["text"], classes=["context"]))
+            para += nodes.Text(" ")
+            para += nodes.literal("", date["anchor"], classes=["anchor-id"])
+            if date["editorial"]:
+                para += nodes.Text(" ")
+                para += nodes.inline("", "in an editorial note", classes=["editorial"])
+            listing += nodes.list_item("", para)
+        box += listing
+        body += box
+    return body
+
+
+def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace each placeholder by its register or by the chronology."""
+    for placeholder in list(doctree.findall(register_placeholder)):
+        kind = placeholder["kind"]
+        filled = chronology(app, fromdocname) if kind == "chronology" else register_entries(app, kind, fromdocname)
+        placeholder.replace_self(filled)
+
+
+# --- links from the reading text -----------------------------------------------------------
 
 
 def link_names(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """Point name references at the register page, or unlink them if there is none."""
+    """Point name references at their register entry, with the entry's name and dates on hover/focus."""
     domain = _domain(app)
     pages = {kind: domain.register_page(kind) for kind in REGISTERS}
+    registers = registers_for(app)
+    html = app.builder.format == "html"
     for ref in list(doctree.findall(nodes.reference)):
         kind = ref.get("register")
         if not kind:
             continue
         page = pages.get(kind)
-        if page is not None:
-            ref["refuri"] = app.builder.get_relative_uri(fromdocname, page) + "#" + ref["key"]
-            ref["internal"] = True
-        else:
+        if page is None:
             inline = nodes.inline("", "", *ref.children, classes=ref["classes"])
             for attribute in ("register", "key"):
                 inline[attribute] = ref[attribute]
             ref.replace_self(inline)
+            continue
+        ref["refuri"] = app.builder.get_relative_uri(fromdocname, page) + "#" + ref["key"]
+        ref["internal"] = True
+        entry = registers.entries.get(ref["key"])
+        if entry is None:
+            continue
+        if html:
+            # Shown by CSS on :hover / :focus; hidden (display: none) otherwise, so that a
+            # screen reader hears it once, when the link has focus, and never twice.
+            ref["classes"].append("has-register-info")
+            ref += nodes.inline("", info_text(entry), classes=["register-info"])
+        else:
+            ref["reftitle"] = info_text(entry)
+
+
+# --- incremental builds --------------------------------------------------------------------
+
+
+def register_pages(env: BuildEnvironment) -> list[str]:
+    """Docnames of the pages that list registers or the chronology."""
+    domain = cast(EditionDomain, env.domains["edition"])
+    return sorted(d for d, data in domain.docs.items() if data["registers"])
+
+
+def outdated_registers(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+                       removed: set[str]) -> list[str]:
+    """When any document changes, the register pages must be read and written again."""
+    if not (added | changed | removed):
+        return []
+    return [d for d in register_pages(env) if d in env.found_docs and d not in changed]
+
+
+def depend_on_registers(app: Sphinx, doctree: nodes.document) -> None:
+    """A document with name links shows register data: it depends on the register files."""
+    if any(node.get("register") for node in doctree.findall(nodes.reference)):
+        for path in _register_files(Path(app.srcdir)):
+            if path.exists():
+                app.env.note_dependency(str(path))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Registered by the edition's core extension, which owns the directive's node."""
+    app.connect("env-get-outdated", outdated_registers)
+    app.connect("doctree-read", depend_on_registers)
+    app.add_css_file("registers.css")
+    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
+

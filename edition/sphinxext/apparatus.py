@@ -1,0 +1,248 @@
+"""The critical apparatus: emendations, editorial notes and the paragraph apparatus.
+
+The XSLT (``xslt/readings.xsl``, ``xslt/notes.xsl``, ``xslt/blocks.xsl``) already puts,
+in the edited reading, a mark on every emendation (``choice`` with ``corr``, ``supplied``),
+an entry for it in the apparatus of its paragraph, and a list of emendations at the end
+of each document. This extension
+
+* names the place of each row of that list by its canonical reference
+  (``slides:7.9``, from the document's ``citeStructure``) at read time;
+* records each document's emendations and editorial notes in the ``apparatus`` domain
+  (per document: ``clear_doc``/``merge_domaindata``, so incremental and parallel builds
+  stay exact);
+* fills ``.. edition-emendations::`` (the edition-wide summary on the principles page)
+  from that domain once every document is read;
+* points the register links of the apparatus (``regref``/``regkey``) at the register
+  pages, or unlinks them when the edition has no such page;
+* ships ``apparatus.css`` and ``apparatus.js`` (the script only highlights the paired
+  mark and entry: every link works without it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypedDict, cast
+
+from docutils import nodes
+from lxml import etree
+from sphinx.application import Sphinx
+from sphinx.domains import Domain
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from edition.citeref import XML_ID, CiteStructureError, citable_units
+from edition.xmlsafe import XMLInputError, parse_file
+
+logger = logging.getLogger(__name__)
+
+#: Attributes that the XSLT puts on an emendation mark.
+MARK_FIELDS = ("emendation", "lemma", "source", "resp", "cert", "reason", "page")
+
+
+class Emendation(TypedDict):
+    id: str  #: the mark's id, e.g. ``slides-p0019-em1``
+    kind: str  #: ``corr`` or ``supplied``
+    lemma: str  #: the edited reading
+    source: str  #: the source's reading (empty for a supplied word)
+    resp: str  #: who made it (the respStmt's name)
+    cert: str
+    reason: str
+    page: str  #: ``p. 9`` or ``slide 7``
+    ref: str  #: canonical reference of the enclosing unit, or its id
+
+
+class EditorialNote(TypedDict):
+    id: str
+    label: str
+    text: str
+
+
+class ApparatusData(TypedDict):
+    title: str
+    emendations: list[Emendation]
+    notes: list[EditorialNote]
+
+
+class emendation_summary(nodes.General, nodes.Element):
+    """Placeholder for the edition-wide summary, filled at ``doctree-resolved``."""
+
+
+def is_mark(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Element) and bool(node.get("emendation")) and bool(node.get("ids"))
+
+
+def canonical_refs(source: str | Path) -> dict[str, str]:
+    """xml:id → canonical reference of the nearest citable unit at or above it (empty on failure)."""
+    try:
+        tree = parse_file(source)
+        units = {u.xml_id: u.ref for u in citable_units(tree) if u.xml_id}
+    except (XMLInputError, CiteStructureError, OSError, etree.XPathError):
+        return {}
+    refs: dict[str, str] = {}
+    for element in tree.iter():
+        xml_id = element.get(XML_ID) if isinstance(element.tag, str) else None
+        if xml_id is None:
+            continue
+        ref = next((units[a.get(XML_ID)] for a in element.iterancestors()
+                    if a.get(XML_ID) in units), "") if xml_id not in units else units[xml_id]
+        if ref:
+            refs[xml_id] = ref
+    return refs
+
+
+class CanonicalPlaces(SphinxTransform):
+    """Name each row of the list of emendations by the canonical reference of its unit."""
+
+    # Before the domains read the doctree (SphinxDomains: 850).
+    default_priority = 800
+
+    def apply(self, **kwargs: Any) -> None:
+        places = [r for r in self.document.findall(nodes.reference) if "em-place" in r["classes"]]
+        if not places:
+            return
+        refs = canonical_refs(self.document["source"])
+        for place in places:
+            ref = refs.get(place.get("anchor", ""))
+            if ref:
+                place.children = []
+                place += nodes.Text(ref)
+                place["reftitle"] = place.get("anchor", "")
+
+
+def collect(document: nodes.document) -> ApparatusData:
+    """The emendations and editorial notes of one doctree, in text order."""
+    title = next(iter(document.findall(nodes.title)), None)
+    places = {r["refid"]: r.astext() for r in document.findall(nodes.reference)
+              if "em-place" in r["classes"] and r.get("refid")}
+    emendations: list[Emendation] = []
+    for mark in document.findall(is_mark):
+        mark = cast(nodes.Element, mark)
+        mark_id = mark["ids"][0]
+        emendations.append({
+            "id": mark_id, "kind": mark["emendation"], "lemma": mark.get("lemma", ""),
+            "source": mark.get("source", ""), "resp": mark.get("resp", ""),
+            "cert": mark.get("cert", ""), "reason": mark.get("reason", ""),
+            "page": mark.get("page", ""), "ref": places.get(mark_id, ""),
+        })
+    notes: list[EditorialNote] = []
+    for note in document.findall(nodes.footnote):
+        if "ednote" in note["classes"] and note["ids"]:
+            label = note.next_node(nodes.label)
+            notes.append({"id": note["ids"][0], "label": label.astext() if label else "",
+                          "text": " ".join(p.astext() for p in note.children if isinstance(p, nodes.paragraph))})
+    return {"title": title.astext() if title else "", "emendations": emendations, "notes": notes}
+
+
+class ApparatusDomain(Domain):
+    """Emendations and editorial notes of each document (the edition-wide view of the apparatus)."""
+
+    name = "apparatus"
+    label = "Critical apparatus"
+    data_version = 1
+    initial_data: dict[str, Any] = {"docs": {}}
+
+    @property
+    def docs(self) -> dict[str, ApparatusData]:
+        return self.data["docs"]
+
+    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+        data = collect(document)
+        if data["emendations"] or data["notes"]:
+            self.docs[docname] = data
+
+    def clear_doc(self, docname: str) -> None:
+        self.docs.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            if docname in otherdata["docs"]:
+                self.docs[docname] = otherdata["docs"][docname]
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:
+        return []
+
+
+class EmendationsDirective(SphinxDirective):
+    """``.. edition-emendations::`` — how many emendations and notes each document has."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        return [emendation_summary("")]
+
+
+def _cell(*children: nodes.Node) -> nodes.entry:
+    return nodes.entry("", nodes.paragraph("", "", *children))
+
+
+def summary_table(app: Sphinx, fromdocname: str, docs: dict[str, ApparatusData]) -> nodes.table:
+    """One row per document: its emendations and editorial notes, linked to their lists."""
+    table = nodes.table(classes=["emendation-summary"])
+    group = nodes.tgroup(cols=4)
+    table += group
+    group.extend(nodes.colspec(colwidth=1) for _ in range(4))
+    head = nodes.row()
+    for text in ("Document", "Corrections", "Supplied words", "Editorial notes"):
+        head += _cell(nodes.Text(text))
+    group += nodes.thead("", head)
+    body = nodes.tbody()
+    group += body
+    for docname, data in sorted(docs.items()):
+        uri = app.builder.get_relative_uri(fromdocname, docname)
+        key = docname.rsplit("/", 1)[-1]
+        corrections = sum(1 for e in data["emendations"] if e["kind"] == "corr")
+        supplied = sum(1 for e in data["emendations"] if e["kind"] == "supplied")
+        row = nodes.row()
+        row += _cell(nodes.reference("", data["title"] or docname, refuri=uri, internal=True))
+        count = nodes.Text(str(corrections + supplied))
+        row += _cell(nodes.reference("", "", count, refuri=f"{uri}#{key}-emendations", internal=True)
+                     if data["emendations"] else count)
+        row += _cell(nodes.Text(str(supplied)))
+        row += _cell(nodes.Text(str(len(data["notes"]))))
+        body += row
+    return table
+
+
+def fill_summaries(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    docs = cast(ApparatusDomain, app.env.domains["apparatus"]).docs
+    for placeholder in list(doctree.findall(emendation_summary)):
+        placeholder.replace_self(summary_table(app, fromdocname, docs))
+
+
+def link_register_entries(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Point the apparatus's register links at the register pages (or unlink them)."""
+    domain = app.env.domains["edition"]
+    pages: dict[str, str | None] = {}
+    for ref in list(doctree.findall(nodes.reference)):
+        kind = ref.get("regref")
+        if not kind:
+            continue
+        if kind not in pages:
+            pages[kind] = domain.register_page(kind)  # type: ignore[attr-defined]
+        page = pages[kind]
+        if page is not None:
+            ref["refuri"] = app.builder.get_relative_uri(fromdocname, page) + "#" + ref["regkey"]
+            ref["internal"] = True
+        else:
+            ref.replace_self(nodes.inline("", "", *ref.children, classes=ref["classes"]))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_domain(ApparatusDomain)
+    app.add_node(emendation_summary)
+    app.add_directive("edition-emendations", EmendationsDirective)
+    app.add_transform(CanonicalPlaces)
+    app.connect("doctree-resolved", fill_summaries)
+    app.connect("doctree-resolved", link_register_entries)
+    app.add_css_file("apparatus.css")
+    app.add_js_file("apparatus.js", loading_method="defer")
+    return {
+        "version": "0.1",
+        "env_version": 1,
+        # Per-document domain data with clear_doc/merge_domaindata.
+        "parallel_read_safe": True,
+        # Writing changes only the page's own doctree.
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,190 @@
+"""Sphinx: the TEI behind every page, and the whole edition as one reproducible archive.
+
+For the HTML site this module
+
+* copies the TEI source of each TEI page next to it (``tei/dikova.xml`` beside
+  ``tei/dikova.html``), with the schema (``tei/schema/``) that the files'
+  ``xml-model`` instructions name relatively, so a downloaded file validates;
+* when ``edition_archive`` is set (the edition's ``conf.py`` sets it; a
+  standalone ``edition render`` does not), writes
+  ``downloads/kirov-edition-{version}.zip``: documents, registers,
+  ``corpus.xml`` (the teiCorpus made by ``xslt/metadata/corpus.xsl``, the same
+  stylesheet as the library package), schema, source texts and stylesheets;
+* gives the page template ``edition_tei_source`` and ``edition_archive_url``
+  (relative links) and ``edition_licence``/``edition_licence_url`` (config
+  values of the same names), for the footer in ``_templates/layout.html``.
+
+The archive is reproducible (:func:`write_zip`): entries sorted, every
+timestamp ``SOURCE_DATE_EPOCH``, fixed permissions, no directory entries, so
+the same commit gives the same bytes anywhere.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from edition import __version__
+from edition.provenance import source_date_epoch
+
+logger = logging.getLogger(__name__)
+
+DOWNLOADS_DIR = "downloads"
+#: Directory names inside the edition that are never shipped (caches, drafts).
+SKIPPED_PARTS = frozenset({"__pycache__", "drafts", ".pytest_cache"})
+
+#: The earliest time a zip entry can carry (the format counts from 1980).
+ZIP_EPOCH_MIN = (1980, 1, 1, 0, 0, 0)
+
+
+def archive_name(version: str = __version__) -> str:
+    """The archive's file name (also its top folder, without ``.zip``)."""
+    return f"kirov-edition-{version}.zip"
+
+
+def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
+    """``SOURCE_DATE_EPOCH`` as a zip entry's date (UTC; not before 1980)."""
+    import time
+
+    stamp = tuple(time.gmtime(epoch)[:6])
+    return max(stamp, ZIP_EPOCH_MIN)  # type: ignore[return-value]
+
+
+def write_zip(target: Path, entries: Iterable[tuple[str, bytes]], epoch: int, *, stored: Iterable[str] = ()) -> Path:
+    """Write ``entries`` (archive name, bytes) into ``target`` so that the bytes depend on nothing else.
+
+    Entries are written in the order given (callers that have no required
+    order sort them); names in ``stored`` are not compressed (EPUB's
+    ``mimetype``). Every entry gets the same date and mode ``0644``; no
+    directory entries, no extra fields, no comment.
+    """
+    stamp = zip_time(epoch)
+    stored = frozenset(stored)
+    tmp = target.with_name(f".{target.name}.tmp")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(tmp, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so that the mode below is read
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, data, compresslevel=9 if name not in stored else None)
+    tmp.replace(target)
+    return target
+
+
+def tree_entries(source: Path, prefix: str) -> list[tuple[str, bytes]]:
+    """Every file under ``source`` as (``prefix/relative/path``, bytes), caches and drafts left out."""
+    files = sorted(
+        p for p in source.rglob("*")
+        if p.is_file() and not SKIPPED_PARTS.intersection(p.relative_to(source).parts)
+        and not p.name.startswith(".")
+    )
+    return [(f"{prefix}/{p.relative_to(source).as_posix()}", p.read_bytes()) for p in files]
+
+
+def corpus_xml(tei_files: list[Path], epoch: int) -> bytes:
+    """The teiCorpus of ``tei_files`` (all in one directory), made by the package's stylesheet."""
+    from edition.package import METADATA_XSLT, Stylesheets, _is_tei
+
+    members = [p.name for p in tei_files if _is_tei(p)]
+    base = tei_files[0].parent.resolve().as_uri() + "/"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "corpus.xml"
+        Stylesheets(METADATA_XSLT).run("corpus.xsl", out, members=" ".join(members), base=base,
+                                       epoch=epoch, version=__version__)
+        return out.read_bytes()
+
+
+def archive_entries(epoch: int) -> list[tuple[str, bytes]]:
+    """What the edition archive holds, sorted by name, under one top folder."""
+    from edition.documents import SCHEMA_DIR, SOURCES_DIR, TEI_DIR, XSLT_DIR, edition_files
+
+    top = archive_name().removesuffix(".zip")
+    files = edition_files()
+    entries = [(f"{top}/tei/{p.name}", p.read_bytes()) for p in files]
+    entries.append((f"{top}/tei/corpus.xml", corpus_xml(files, epoch)))
+    for extra in ("ENCODING.md", "anchors.tsv"):
+        if (TEI_DIR / extra).is_file():
+            entries.append((f"{top}/tei/{extra}", (TEI_DIR / extra).read_bytes()))
+    for source, prefix in ((SCHEMA_DIR, "tei/schema"), (SOURCES_DIR, "tei/sources"), (XSLT_DIR, "xslt")):
+        if source.is_dir():
+            entries += tree_entries(source, f"{top}/{prefix}")
+    return sorted(entries)
+
+
+def _is_html_site(app: Sphinx) -> bool:
+    return getattr(app.builder, "name", "") in {"html", "dirhtml"}
+
+
+def tei_pages(app: Sphinx) -> dict[str, Path]:
+    """Docname → TEI source file of every page read from TEI."""
+    env = app.env
+    pages = {}
+    for docname in sorted(env.found_docs):
+        path = Path(env.doc2path(docname))
+        if path.suffix == ".xml":
+            pages[docname] = path
+    return pages
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    if not _is_html_site(app):
+        return
+    pathto = context["pathto"]
+    context["edition_licence"] = app.config.edition_licence
+    context["edition_licence_url"] = app.config.edition_licence_url
+    if pagename in tei_pages(app):
+        context["edition_tei_source"] = pathto(f"{pagename}.xml", 1)
+    if app.config.edition_archive:
+        context["edition_archive_url"] = pathto(f"{DOWNLOADS_DIR}/{archive_name()}", 1)
+
+
+def copy_sources(app: Sphinx) -> list[Path]:
+    """Copy each TEI page's source beside it, and the schema its xml-model names; return the copies."""
+    outdir = Path(app.outdir)
+    written = []
+    schema_dirs = set()
+    for docname, source in tei_pages(app).items():
+        target = outdir / f"{docname}.xml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append(target)
+        schema_dirs.add((source.parent / "schema", target.parent / "schema"))
+    for source, target in sorted(schema_dirs):
+        if source.is_dir():
+            for name, data in tree_entries(source, "."):
+                path = target / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                written.append(path)
+    return written
+
+
+def _build_finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not _is_html_site(app):
+        return
+    written = copy_sources(app)
+    if app.config.edition_archive:
+        epoch = source_date_epoch(Path(app.srcdir))
+        target = Path(app.outdir) / DOWNLOADS_DIR / archive_name()
+        written.append(write_zip(target, archive_entries(epoch), epoch))
+    logger.info("downloads: %d files (%d bytes)", len(written), sum(p.stat().st_size for p in written))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("edition_archive", False, "html", types=frozenset({bool}))
+    # The licence stated in the page footer, the EPUB's rights and the PDF's metadata.
+    if "edition_licence" not in app.config:
+        app.add_config_value("edition_licence", "", "env", types=frozenset({str}))
+        app.add_config_value("edition_licence_url", "", "env", types=frozenset({str}))
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _build_finished)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

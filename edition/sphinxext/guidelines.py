@@ -1,0 +1,257 @@
+"""The "Encoding guidelines" page: the ODD rendered, with examples from our own TEI.
+
+A page declares ``.. edition-guidelines::``. The directive renders
+``tei/schema/edition.odd`` with the XSLT 3.0 stylesheets in ``xslt/odd/`` into
+Docutils XML: the ODD's prose, then for every element the edition admits its
+description, the attributes the edition uses with their closed value lists, and a
+real example, and finally every Schematron constraint with its reason, message and
+advice. The examples are chosen here, in Python, because lxml knows the line of
+each element: :func:`usage_document` passes the stylesheet, as its ``usage``
+parameter, how often each element and attribute occurs and one shortened
+occurrence with its file and line.
+
+The stylesheet is compiled once per process (as :mod:`edition.transform` does for
+the documents); the page depends on the ODD, the stylesheets and every TEI file,
+so Sphinx rebuilds it when any of them changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.docutils_xml import parse_element
+from lxml import etree
+from saxonche import PySaxonProcessor
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from edition.documents import ROOT, XSLT_DIR, document_paths, edition_files
+from edition.schema import ODD_PATH
+from edition.xmlsafe import parse_file
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+STYLESHEET = XSLT_DIR / "odd" / "guidelines.xsl"
+
+#: Limits of an example: characters of one text node, element children kept per
+#: element, depth below the example's root at which content is elided.
+MAX_TEXT = 72
+MAX_CHILDREN = 3
+MAX_DEPTH = 3
+#: An occurrence whose serialisation is longer than this is not preferred as the example.
+PREFERRED_LENGTH = 480
+
+_WS = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- examples
+
+
+def _local(el: etree._Element) -> str | None:
+    tag = el.tag
+    if isinstance(tag, str) and tag.startswith("{%s}" % TEI_NS):
+        return tag[len(TEI_NS) + 2:]
+    return None
+
+
+def _attribute_name(name: str) -> str:
+    """``{xml-ns}id`` → ``xml:id``; other attributes keep their local name."""
+    return "xml:" + name[len(XML_NS) + 2:] if name.startswith("{%s}" % XML_NS) else name
+
+
+def _shorten_text(text: str | None, keep_edges: bool) -> str | None:
+    """Fold whitespace (the files' line breaks are not significant) and cut long runs."""
+    if text is None:
+        return None
+    folded = _WS.sub(" ", text)
+    if not keep_edges:
+        folded = folded.strip()
+    if len(folded) > MAX_TEXT:
+        cut = folded[:MAX_TEXT].rsplit(" ", 1)[0]
+        folded = cut + " …" + (" " if folded.endswith(" ") else "")
+    return folded
+
+
+def _is_element_only(el: etree._Element) -> bool:
+    """No character data besides whitespace between the children (so it may be re-indented)."""
+    return len(el) > 0 and not (el.text or "").strip() and not any((c.tail or "").strip() for c in el)
+
+
+def _trim(el: etree._Element, depth: int) -> None:
+    """Shorten ``el`` in place: long texts, surplus children, deep content."""
+    if depth >= MAX_DEPTH and (len(el) or (el.text or "").strip()):
+        for child in list(el):
+            el.remove(child)
+        el.text = "…"
+        return
+    element_only = _is_element_only(el)
+    children = [c for c in el if isinstance(c.tag, str)]
+    for comment in [c for c in el if not isinstance(c.tag, str)]:
+        el.remove(comment)  # comments and processing instructions are not part of the example
+    if len(children) > MAX_CHILDREN:
+        for extra in children[MAX_CHILDREN:]:
+            el.remove(extra)
+        last = children[MAX_CHILDREN - 1]
+        last.tail = (last.tail or "") if not element_only else None
+        el.append(etree.Comment(f" {len(children) - MAX_CHILDREN} more "))
+        children = children[:MAX_CHILDREN]
+    if element_only:
+        el.text = None
+        for child in el:
+            child.tail = None
+    else:
+        el.text = _shorten_text(el.text, keep_edges=True)
+        for child in children:
+            child.tail = _shorten_text(child.tail, keep_edges=True)
+    for child in children:
+        _trim(child, depth + 1)
+
+
+def _indent(el: etree._Element, level: int = 0) -> None:
+    """Indent element-only content by two spaces a level; mixed content stays on one line."""
+    if len(el) == 0 or el.text is not None or any(c.tail for c in el):
+        return
+    pad = "\n" + "  " * (level + 1)
+    el.text = pad
+    for child in el:
+        child.tail = pad
+        _indent(child, level + 1)
+    el[-1].tail = "\n" + "  " * level
+
+
+def excerpt(el: etree._Element) -> str:
+    """A shortened, pretty-printed copy of ``el`` as XML text, without the TEI namespace."""
+    copy = etree.fromstring(etree.tostring(el, with_tail=False))
+    copy.tail = None
+    _trim(copy, 0)
+    _indent(copy)
+    text = etree.tostring(copy, encoding="unicode")
+    return text.replace(f' xmlns="{TEI_NS}"', "", 1)
+
+
+@dataclass
+class _Usage:
+    """What the edition does with one element."""
+
+    occurrences: int = 0
+    files: set[str] = field(default_factory=set)
+    attributes: Counter[str] = field(default_factory=Counter)
+    #: The best occurrence so far: (rank, file, element); lower rank is better.
+    example: tuple[int, str, etree._Element] | None = None
+
+
+def _place(el: etree._Element, in_document: bool) -> int:
+    """0: the text of a document; 1: a document's header; 2: a register."""
+    if not in_document:
+        return 2
+    return 0 if any(_local(a) == "text" for a in el.iterancestors()) else 1
+
+
+def collect_usage(files: Iterable[Path], documents: Iterable[Path], root: Path = ROOT) -> dict[str, _Usage]:
+    """Occurrences, attributes and the best example of every TEI element in ``files``.
+
+    The example is the first occurrence in the best place (:func:`_place`) whose
+    markup is not longer than :data:`PREFERRED_LENGTH`, else the first one there.
+    """
+    document_set = {Path(p).resolve() for p in documents}
+    usage: dict[str, _Usage] = {}
+    for path in files:
+        path = Path(path).resolve()
+        try:
+            shown = str(path.relative_to(root))
+        except ValueError:
+            shown = str(path)
+        in_document = path in document_set
+        for el in parse_file(path).getroot().iter():
+            name = _local(el)
+            if name is None:
+                continue
+            entry = usage.setdefault(name, _Usage())
+            entry.occurrences += 1
+            entry.files.add(shown)
+            entry.attributes.update(_attribute_name(a) for a in el.attrib)
+            best = 2 * _place(el, in_document)
+            if entry.example is not None and entry.example[0] <= best:
+                continue  # serialising is the costly part: only for a possible improvement
+            rank = best + (len(etree.tostring(el, with_tail=False)) > PREFERRED_LENGTH)
+            if entry.example is None or rank < entry.example[0]:
+                entry.example = (rank, shown, el)
+    return usage
+
+
+def usage_document(files: Iterable[Path] | None = None, documents: Iterable[Path] | None = None) -> str:
+    """The ``usage`` parameter of the stylesheet, as XML text (no namespace)."""
+    usage = collect_usage(edition_files() if files is None else files, document_paths() if documents is None else documents)
+    root = etree.Element("usage")
+    for name in sorted(usage):
+        entry = usage[name]
+        el = etree.SubElement(root, "element", ident=name, occurrences=str(entry.occurrences), files=str(len(entry.files)))
+        for attribute, count in sorted(entry.attributes.items()):
+            etree.SubElement(el, "attribute", ident=attribute, occurrences=str(count))
+        if entry.example is not None:
+            _, shown, occurrence = entry.example
+            example = etree.SubElement(el, "example", file=shown, line=str(occurrence.sourceline or 0))
+            example.text = excerpt(occurrence)
+    return etree.tostring(root, encoding="unicode")
+
+
+# --------------------------------------------------------------------------- the stylesheet
+
+
+class GuidelinesRenderer:
+    """The compiled ODD stylesheet; create once per process (:func:`renderer`)."""
+
+    def __init__(self, stylesheet: Path = STYLESHEET) -> None:
+        self._processor = PySaxonProcessor(license=False)
+        self._executable = self._processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(stylesheet))
+        self._lock = threading.Lock()  # parameters live on the shared executable
+
+    def render(self, odd: Path = ODD_PATH, usage: str | None = None) -> str:
+        """Docutils XML of the guidelines for ``odd``, with the given usage (default: the edition's)."""
+        odd_text = etree.tostring(parse_file(odd).getroot(), encoding="unicode")
+        usage_text = usage_document() if usage is None else usage
+        with self._lock:
+            ex = self._executable
+            ex.clear_parameters()
+            ex.set_parameter("usage", self._processor.parse_xml(xml_text=usage_text))
+            return ex.transform_to_string(xdm_node=self._processor.parse_xml(xml_text=odd_text)) or ""
+
+
+_renderers: dict[int, GuidelinesRenderer] = {}
+
+
+def renderer() -> GuidelinesRenderer:
+    """The process's compiled stylesheet (keyed by pid: a Saxon instance must not cross a fork)."""
+    pid = os.getpid()
+    if pid not in _renderers:
+        _renderers[pid] = GuidelinesRenderer()
+    return _renderers[pid]
+
+
+# --------------------------------------------------------------------------- Sphinx
+
+
+class GuidelinesDirective(SphinxDirective):
+    """``.. edition-guidelines::`` — the encoding guidelines rendered from the ODD."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        # The page shows the ODD and examples from every TEI file: any of them changes it.
+        for path in [ODD_PATH, *sorted((XSLT_DIR / "odd").glob("*.xsl")), *edition_files()]:
+            self.env.note_dependency(str(path))
+        tree = parse_element(renderer().render())
+        return list(tree.children)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("edition-guidelines", GuidelinesDirective)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

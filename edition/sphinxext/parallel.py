@@ -1,0 +1,262 @@
+"""Two readings side by side: a page ``parallel/{key}.html`` for every TEI document.
+
+The same TEI file goes through the same stylesheets twice, once per reading
+(``diplomatic``: source pages ``[9]``, running heads, sic, original ‟ „ and line-end
+hyphens; ``edited``: corrected and normalised). Each doctree is cut into units: a
+unit starts at every block with an id (a paragraph, a list, an item, a section's title)
+and takes the id-less blocks that follow it (page breaks between paragraphs, a running
+head). Units are paired by that id and rendered in two columns, one row per unit; the
+differences carry the classes of their readings (``sic``/``corr``, ``orig``/``reg``,
+``norm``, ``fw``, ``pb``), which ``apparatus.css`` marks.
+
+Ids of the copies get the prefix ``dip-`` or ``ed-`` so the page's ids stay unique;
+the row has the unit's own id, so ``parallel/dikova.html#dikova-p0007`` finds the pair.
+Links to what is not on the page (the list of emendations) go to the document page.
+
+Only the standalone HTML builder writes these pages (``html-collect-pages``); every
+document page links to its parallel page at ``doctree-resolved``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers import docutils_xml
+from docutils.utils import new_document
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from edition.transform import transformer
+from edition.xmlsafe import XMLInputError, parse_file
+
+logger = logging.getLogger(__name__)
+
+PARALLEL_DIR = "parallel"
+READINGS = (("diplomatic", "dip-", "Diplomatic reading (the source as printed)"),
+            ("edited", "ed-", "Edited reading (corrected and normalised)"))
+
+#: Blocks whose id starts a unit of the parallel view.
+UNIT_NODES = (nodes.paragraph, nodes.list_item, nodes.container, nodes.bullet_list,
+              nodes.enumerated_list, nodes.table, nodes.block_quote)
+
+Unit = tuple[str, list[nodes.Element]]
+
+
+def is_html_site(app: Sphinx) -> bool:
+    return getattr(app.builder, "name", "") == "html"
+
+
+def tei_documents(app: Sphinx) -> dict[str, Path]:
+    """Docname → TEI file, for every document read from a ``.xml`` source."""
+    found: dict[str, Path] = {}
+    for docname in sorted(app.env.found_docs):
+        path = Path(app.env.doc2path(docname))
+        if path.suffix == ".xml":
+            found[docname] = path
+    return found
+
+
+def page_name(docname: str) -> str:
+    return f"{PARALLEL_DIR}/{docname.rsplit('/', 1)[-1]}"
+
+
+def reading_doctree(app: Sphinx, source: Path, reading: str) -> nodes.document:
+    """The doctree of one reading of a TEI file (the parser's path, without the environment)."""
+    document = new_document(str(source), _settings(app))
+    tree = parse_file(source)
+    result = transformer().transform(tree, reading=reading, source_name=str(source))
+    docutils_xml.Parser().parse(result.xml, document)
+    return document
+
+
+def _settings(app: Sphinx) -> Any:
+    from docutils.frontend import get_default_settings
+
+    settings = get_default_settings(docutils_xml.Parser)
+    settings.env = app.env
+    settings.report_level = 5  # the real page's build already reported the document's problems
+    return settings
+
+
+def unit_key(node: nodes.Element) -> str:
+    """The id that names the unit starting at ``node`` (empty: it joins the unit before it)."""
+    if node.get("ids") and isinstance(node, UNIT_NODES):
+        return node["ids"][0]
+    if "section-title" in node.get("classes", ()):
+        return node["ids"][0]
+    if isinstance(node, UNIT_NODES) and not ("layout" in node.get("classes", ())):
+        for inner in node.findall(lambda n: isinstance(n, UNIT_NODES) and bool(n.get("ids"))):
+            return inner["ids"][0]
+    return ""
+
+
+def blocks(section: nodes.Element) -> Iterator[nodes.Element]:
+    """The body blocks of a document in order; a section gives its title, then its blocks."""
+    for child in section.children:
+        if isinstance(child, nodes.section):
+            if "emendation-list" in child["classes"]:
+                continue  # the edited reading's list of emendations is apparatus, not text
+            title = child.next_node(nodes.title)
+            if title is not None:
+                heading = nodes.paragraph("", "", *copy.deepcopy(title.children),
+                                          classes=["section-title"], ids=list(child["ids"]))
+                yield heading
+            yield from blocks(child)
+        elif isinstance(child, nodes.title):
+            continue
+        elif isinstance(child, nodes.Element):
+            yield child
+
+
+def units(document: nodes.document) -> list[Unit]:
+    """The document cut into units: [(key, blocks)]; leading id-less blocks have the key ''."""
+    root = document.next_node(nodes.section) or document
+    found: list[Unit] = [("", [])]
+    for block in blocks(root):
+        key = unit_key(block)
+        if key:
+            found.append((key, [block]))
+        else:
+            found[-1][1].append(block)
+    return [u for u in found if u[1]]
+
+
+def pair(left: list[Unit], right: list[Unit]) -> list[tuple[str, list[nodes.Element], list[nodes.Element]]]:
+    """Rows in the right (edited) order; a unit only one reading has keeps its place after its predecessor."""
+    lefts = dict(left)
+    order = [k for k, _ in right]
+    placed = set(order)
+    previous = ""
+    for key, _ in left:
+        if key not in placed:
+            at = order.index(previous) + 1 if previous in placed else 0
+            order.insert(at, key)
+            placed.add(key)
+        previous = key
+    rights = dict(right)
+    return [(k, lefts.get(k, []), rights.get(k, [])) for k in order]
+
+
+def prefixed(blocks_: list[nodes.Element], prefix: str, present: set[str]) -> list[nodes.Element]:
+    """Deep copies whose ids and internal links carry ``prefix``; records the new ids in ``present``."""
+    copies = [copy.deepcopy(b) for b in blocks_]
+    for block in copies:
+        for node in block.findall(nodes.Element):
+            if node.get("ids"):
+                node["ids"] = [prefix + i for i in node["ids"]]
+                present.update(node["ids"])
+            if node.get("refid"):
+                node["refid"] = prefix + node["refid"]
+            if node.get("backrefs"):
+                node["backrefs"] = [prefix + i for i in node["backrefs"]]
+    return copies
+
+
+def retarget(blocks_: list[nodes.Element], prefix: str, present: set[str], doc_uri: str) -> None:
+    """Links to ids that are not on this page go to the document page instead."""
+    for block in blocks_:
+        for ref in list(block.findall(nodes.reference)):
+            target = ref.get("refid")
+            if target and target not in present:
+                del ref["refid"]
+                ref["refuri"] = f"{doc_uri}#{target[len(prefix):]}"
+                ref["internal"] = True
+
+
+def render_page(app: Sphinx, docname: str, source: Path) -> tuple[str, str]:
+    """The title and the HTML body of the parallel page of one document."""
+    from edition.sphinxext.apparatus import link_register_entries
+    from edition.sphinxext.registers import link_names
+
+    pagename = page_name(docname)
+    doc_uri = app.builder.get_relative_uri(pagename, docname)
+    doctrees = {reading: reading_doctree(app, source, reading) for reading, _, _ in READINGS}
+    for doctree in doctrees.values():
+        link_names(app, doctree, pagename)
+        link_register_entries(app, doctree, pagename)
+    title_node = doctrees["edited"].next_node(nodes.title)
+    title = title_node.astext() if title_node else docname
+    rows = pair(units(doctrees["diplomatic"]), units(doctrees["edited"]))
+    present: set[str] = {key for key, _, _ in rows if key}
+    columns = [(key, prefixed(dip, "dip-", present), prefixed(ed, "ed-", present)) for key, dip, ed in rows]
+    parts: list[str] = []
+    for key, dip, ed in columns:
+        retarget(dip, "dip-", present, doc_uri)
+        retarget(ed, "ed-", present, doc_uri)
+        cells = []
+        for (reading, _, label), content in zip(READINGS, (dip, ed)):
+            body = "".join(app.builder.render_partial(block)["fragment"] for block in content)
+            cells.append(f'<div class="reading {reading}" data-label="{label}">{body}</div>')
+        row_id = f' id="{key}"' if key else ""
+        link = (f'<a class="row-link" href="{doc_uri}#{key}" title="This unit in the edition">{key}</a>'
+                if key else "")
+        parts.append(f'<div class="parallel-row"{row_id}>{"".join(cells)}</div>'
+                     + (f'<div class="row-ref">{link}</div>' if link else ""))
+    header = "".join(f'<div>{label}</div>' for _, _, label in READINGS)
+    html = (
+        f'<section id="parallel"><h1>{_escape(title)}: the two readings</h1>'
+        f'<p class="parallel-intro">The <a href="{doc_uri}">edition of this document</a> shows the edited '
+        'reading with its apparatus. Here each unit of the text stands twice: on the left as the source '
+        'prints it (the diplomatic reading), on the right as the edition reads it. '
+        'How the readings are made is explained in the editorial principles.</p>'
+        '<div class="parallel-legend"><span class="source">source reading</span> '
+        '(sic, original spelling and quotation marks, running heads, page breaks) · '
+        '<span class="edited">editorial reading</span> (correction, regularisation, supplied word)</div>'
+        f'<div class="parallel-readings"><div class="parallel-header">{header}</div>'
+        + "".join(parts) + "</div></section>"
+    )
+    return title, html
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    if not is_html_site(app):
+        return
+    for docname, source in tei_documents(app).items():
+        try:
+            title, body = render_page(app, docname, source)
+        except XMLInputError as exc:
+            logger.warning("parallel view of %s not written: %s", docname, exc.message,
+                           type="edition", subtype="parallel")
+            continue
+        context = {"title": f"{title}: the two readings", "body": body,
+                   "parents": [{"link": app.builder.get_relative_uri(page_name(docname), docname),
+                                "title": title}],
+                   "display_toc": False}
+        yield page_name(docname), context, "page.html"
+
+
+def link_parallel_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Under a document's title: a link to its parallel page."""
+    if not is_html_site(app) or docname not in tei_documents(app):
+        return
+    section = doctree.next_node(nodes.section)
+    if section is None:
+        return
+    uri = app.builder.get_relative_uri(docname, page_name(docname))
+    para = nodes.paragraph("", "", classes=["parallel-link"])
+    para += nodes.Text("Read the ")
+    para += nodes.reference("", "diplomatic and the edited reading side by side", refuri=uri, internal=True)
+    para += nodes.Text(".")
+    title = section.next_node(nodes.title)
+    section.insert(section.index(title) + 1 if title is not None else 0, para)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-collect-pages", collect_pages)
+    app.connect("doctree-resolved", link_parallel_page)
+    return {
+        "version": "0.1",
+        # Nothing is stored in the environment: the pages are made from the TEI at write time.
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,105 @@
+"""The search page and the data the search index needs from Sphinx.
+
+The edition's search is Pagefind's chunked static index (built after Sphinx by
+:mod:`edition.search`), not Sphinx's single ``searchindex.js``, which every
+query would download whole (see ``bench/README.md`` for the measurements).
+This extension therefore
+
+* switches Sphinx's own search index off for the HTML builder;
+* writes a search page (``search.html``, where the theme's search box already
+  points) that loads Pagefind's UI from the site itself and, without
+  JavaScript, says so and points to the registers and the contents;
+* records, when the build ends, which persons each paragraph or note mentions
+  and which pages are TEI documents (``search-mentions.json`` in the doctree
+  directory), for the index's ``person`` filter.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+from markupsafe import escape
+from sphinx.application import Sphinx
+
+from edition.search import BUNDLE_DIR, MENTIONS_FILE
+from edition.sphinxext.domain import EditionDomain
+
+STATIC = Path(__file__).parent / "static"
+#: The page links below are relative to a search page at the site root, as ``html`` writes it.
+HTML_BUILDERS = frozenset({"html"})
+REGISTER_LABELS = {"persons": "persons", "places": "places", "orgs": "organisations"}
+
+
+def _disable_sphinx_search(app: Sphinx) -> None:
+    # Sphinx's index is one file holding every word of the edition; Pagefind replaces it.
+    if app.builder.name in HTML_BUILDERS:
+        app.builder.search = False  # type: ignore[attr-defined]
+
+
+def _search_body(app: Sphinx) -> str:
+    """The search page's content: the Pagefind mount point and the no-script message."""
+    builder = app.builder
+    domain = cast(EditionDomain, app.env.domains["edition"])
+    links = [
+        f'<a href="{escape(builder.get_relative_uri("search", page))}">the register of {label}</a>'
+        for kind, label in REGISTER_LABELS.items()
+        if (page := domain.register_page(kind)) is not None
+    ]
+    links.append(f'<a href="{escape(builder.get_relative_uri("search", app.config.root_doc))}">the contents</a>')
+    links.append(f'<a href="{escape(builder.get_relative_uri("search", "genindex"))}">the general index</a>')
+    where = ", ".join(links[:-1]) + " and " + links[-1]
+    return f"""
+<section class="edition-search-page">
+<h1>Search</h1>
+<p class="edition-search-help">Search the text and the apparatus (footnotes and editorial notes)
+of every document. Results link to the paragraph or note; filter them by document, by person
+mentioned and by text or apparatus.</p>
+<noscript><p class="edition-search-noscript">Searching needs JavaScript, which is switched off in
+this browser. Every document can still be read and navigated: use {where}, which link to the
+paragraphs.</p></noscript>
+<div id="edition-search" data-bundle="{BUNDLE_DIR}/"></div>
+</section>
+<link rel="stylesheet" href="{BUNDLE_DIR}/pagefind-ui.css">
+<link rel="stylesheet" href="_static/search.css">
+<script src="{BUNDLE_DIR}/pagefind-ui.js"></script>
+<script src="_static/search.js"></script>
+"""
+
+
+def _collect_search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    if app.builder.name not in HTML_BUILDERS:
+        return
+    yield "search", {"title": "Search", "body": _search_body(app)}, "page.html"
+
+
+def _write_mentions(app: Sphinx, exception: Exception | None) -> None:
+    """Record persons per anchor and the TEI document pages for :mod:`edition.search`."""
+    if exception is not None or app.builder.name not in HTML_BUILDERS:
+        return
+    from edition.registers import load_registers
+
+    try:
+        registers = load_registers(Path(app.srcdir) / "tei")
+    except (OSError, ValueError):
+        registers = None
+    domain = cast(EditionDomain, app.env.domains["edition"])
+    persons: dict[str, list[str]] = {}
+    for key, found in domain.mentions("persons").items():
+        name = registers[key].display if registers is not None and key in registers else key
+        for _docname, mention in found:
+            names = persons.setdefault(mention["anchor"], [])
+            if name not in names:
+                names.append(name)
+    pages = sorted(d for d in app.env.found_docs if app.env.doc2path(d).suffix == ".xml")
+    data = {"pages": [app.builder.get_target_uri(d) for d in pages], "persons": persons}
+    (Path(app.doctreedir) / MENTIONS_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _disable_sphinx_search)
+    app.connect("html-collect-pages", _collect_search_page)
+    app.connect("build-finished", _write_mentions)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

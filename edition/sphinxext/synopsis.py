@@ -1,0 +1,377 @@
+"""Parallel views: the synopsis pages, and tables of figures drawn as charts.
+
+**Synopsis.** ``tei/synopsis.xml`` groups passages of the five documents that
+tell of the same events: one ``linkGrp type="synopsis"`` per topic, its heading
+in ``desc``, the editors' verdict in ``@subtype`` (agree, conflict, complement),
+one ``ptr`` per passage (``@target`` lists the ids of its paragraphs, items,
+tables or segments in reading order), and an editorial ``note`` whose
+``@target`` points at the group. The HTML builder gets one page per group
+(``synopsis/{id}``: the passages side by side, one column per source, each with
+the document's title, its canonical reference and a link back to its place in
+context) and an index page (``synopsis/index``), linked from the landing page.
+
+The passages are taken from the documents' own doctrees, so they read exactly
+as on the document's page (edited reading, corrections marked); their anchors,
+footnote callouts and links are removed in the copy, because the anchors belong
+to the document's page and would be duplicates here.
+
+**Charts.** Every table of dated figures (:mod:`edition.chart`) gets its chart,
+an inline SVG drawn from the TEI's numbers, inserted after the table in the
+HTML, where the table itself stays the accessible data.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from lxml import etree
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from edition import chart
+from edition.citeref import citable_units
+from edition.documents import DOCUMENTS, TEI_DIR, by_key
+from edition.xmlsafe import parse_file
+
+logger = logging.getLogger(__name__)
+
+TEI = "http://www.tei-c.org/ns/1.0"
+NS = {"tei": TEI}
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+SYNOPSIS_FILE = "synopsis.xml"
+#: Directory of the generated pages in the HTML output.
+PAGE_DIR = "synopsis"
+VERDICTS = {
+    "agree": "The sources agree",
+    "conflict": "The sources conflict",
+    "complement": "The sources complement each other",
+}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One passage of one document: the ids of its units, in reading order."""
+
+    targets: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """The document key (the id prefix)."""
+        return self.targets[0].split("-", 1)[0]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One topic of the synopsis."""
+
+    id: str  #: ``syn-…``
+    heading: str
+    verdict: str  #: agree | conflict | complement
+    passages: tuple[Passage, ...]
+    note: tuple[tuple[str, str], ...]  #: the editorial note as ("text", …) and ("ptr", id) parts
+    line: int
+
+    @property
+    def pagename(self) -> str:
+        return f"{PAGE_DIR}/{self.id.removeprefix('syn-')}"
+
+    @property
+    def keys(self) -> list[str]:
+        """The documents of the group, in the edition's order."""
+        present = {p.key for p in self.passages}
+        return [d.key for d in DOCUMENTS if d.key in present] + sorted(present - {d.key for d in DOCUMENTS})
+
+
+def _ids(value: str | None) -> tuple[str, ...]:
+    return tuple(t[1:] for t in (value or "").split() if t.startswith("#"))
+
+
+def _note_parts(note: etree._Element) -> tuple[tuple[str, str], ...]:
+    parts: list[tuple[str, str]] = [("text", note.text or "")]
+    for child in note:
+        if child.tag == f"{{{TEI}}}ptr":
+            parts.extend(("ptr", i) for i in _ids(child.get("target")))
+        else:
+            parts.append(("text", "".join(child.itertext())))
+        parts.append(("text", child.tail or ""))
+    return tuple((kind, " ".join(text.split()) if kind == "text" and text.strip() else text) for kind, text in parts
+                 if text)
+
+
+def load_groups(path: Path | None = None) -> list[Group]:
+    """The groups of the synopsis, in file order (empty when the edition has no synopsis)."""
+    path = path or TEI_DIR / SYNOPSIS_FILE
+    if not path.exists():
+        return []
+    tree = parse_file(path)
+    notes: dict[str, etree._Element] = {}
+    for note in tree.iter(f"{{{TEI}}}note"):
+        for target in _ids(note.get("target")):
+            notes[target] = note
+    groups = []
+    for grp in tree.iter(f"{{{TEI}}}linkGrp"):
+        if grp.get("type") != "synopsis":
+            continue
+        gid = grp.get(XML_ID, "")
+        passages = tuple(Passage(_ids(p.get("target"))) for p in grp.xpath("tei:ptr[@target]", namespaces=NS))
+        note = notes.get(gid)
+        groups.append(Group(
+            gid, " ".join("".join(grp.xpath("string(tei:desc[1])", namespaces=NS)).split()),
+            grp.get("subtype", ""), tuple(p for p in passages if p.targets),
+            _note_parts(note) if note is not None else (), grp.sourceline or 0,
+        ))
+    return groups
+
+
+# --- canonical references -------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _references(path: str, mtime: float) -> dict[str, str]:
+    """xml:id → canonical reference of the nearest citable unit (ancestor-or-self)."""
+    tree = parse_file(path)
+    units = {u.xml_id: u.ref for u in citable_units(tree) if u.xml_id}
+    refs: dict[str, str] = {}
+    for el in tree.iter():
+        ident = el.get(XML_ID) if isinstance(el.tag, str) else None
+        if ident is None:
+            continue
+        holder = next((a.get(XML_ID) for a in el.iterancestors() if a.get(XML_ID) in units), None)
+        refs[ident] = units.get(ident) or (f"{ident} in {units[holder]}" if holder else ident)
+    return refs
+
+
+def canonical_reference(key: str, ident: str) -> str:
+    """The canonical reference (``dikova:4.6.6``) of ``ident`` in document ``key``."""
+    path = TEI_DIR / f"{key}.xml"
+    if not path.exists():
+        return ident
+    return _references(str(path), path.stat().st_mtime).get(ident, ident)
+
+
+# --- passages from the doctrees ------------------------------------------------------------
+
+
+#: Classes of the document page's furniture that a passage leaves behind: its margin
+#: apparatus (names, notes) and the paragraph's permalink.
+DROPPED_CLASSES = {"apparatus", "permalink"}
+
+
+def _strip(node: nodes.Element) -> nodes.Element:
+    """A copy of ``node`` fit to stand on another page: no anchors, callouts, apparatus or links."""
+    copy = node.deepcopy()
+    for el in list(copy.findall(nodes.Element)):
+        if el.parent is None and el is not copy:
+            continue  # inside a node already removed
+        if isinstance(el, (nodes.footnote_reference, nodes.footnote, nodes.target, nodes.citation_reference)) or (
+            DROPPED_CLASSES & set(el.get("classes", ()))
+        ):
+            el.parent.remove(el)
+            continue
+        # A table or figure keeps an id of its own (numbering needs one), never the document's.
+        el["ids"] = [f"{el['ids'][0]}-synopsis"] if el["ids"] and isinstance(el, (nodes.table, nodes.figure)) else []
+        el["names"] = el["backrefs"] = []
+        if isinstance(el, nodes.reference) or el.tagname == "pending_xref":
+            # Relative links of the document's page would be wrong here: keep the words only.
+            words = nodes.inline("", "", *el.children, classes=["synopsis-link-text"])
+            el.replace_self(words)
+    return copy
+
+
+def passage_node(node: nodes.Element) -> nodes.Element:
+    """The node to render for one unit of a passage."""
+    if isinstance(node, nodes.section):
+        node = node.next_node(nodes.title) or node
+    if isinstance(node, nodes.title):
+        return nodes.paragraph("", "", *_strip(node).children, classes=["synopsis-heading"])
+    if isinstance(node, nodes.list_item):
+        return nodes.bullet_list("", _strip(node), classes=["synopsis-item"])
+    return _strip(node)
+
+
+def _doctree_ids(app: Sphinx, docname: str, cache: dict[str, nodes.document]) -> dict[str, nodes.Element]:
+    if docname not in cache:
+        cache[docname] = app.env.get_doctree(docname)
+    return cache[docname].ids
+
+
+def _docname(app: Sphinx, key: str) -> str | None:
+    name = f"tei/{key}"
+    return name if name in app.env.all_docs else None
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+def is_html_site(app: Sphinx) -> bool:
+    return getattr(app.builder, "name", "") in ("html", "dirhtml")
+
+
+def _note_html(app: Sphinx, group: Group) -> str:
+    out = []
+    for kind, value in group.note:
+        if kind == "text":
+            out.append(html.escape(value))
+        else:
+            key = value.split("-", 1)[0]
+            docname = _docname(app, key)
+            label = html.escape(canonical_reference(key, value))
+            if docname:
+                href = app.builder.get_relative_uri(group.pagename, docname) + "#" + value
+                out.append(f' <a class="reference" href="{html.escape(href)}">{label}</a> ')
+            else:
+                out.append(label)
+    return " ".join("".join(out).split()).replace("( ", "(").replace(" )", ")")
+
+
+def _passage_html(app: Sphinx, group: Group, passage: Passage, cache: dict[str, nodes.document]) -> str:
+    docname = _docname(app, passage.key)
+    refs = ", ".join(canonical_reference(passage.key, t) for t in passage.targets)
+    if docname is None:
+        return f'<div class="synopsis-passage missing"><p>{html.escape(refs)}: not in this build</p></div>'
+    ids = _doctree_ids(app, docname, cache)
+    parts = []
+    for target in passage.targets:
+        node = ids.get(target)
+        if node is None:
+            logger.warning("synopsis: #%s is not an anchor of %s", target, docname,
+                           location=(str(TEI_DIR / SYNOPSIS_FILE), group.line), type="edition", subtype="synopsis")
+            continue
+        parts.append(app.builder.render_partial(passage_node(node))["fragment"])
+    href = app.builder.get_relative_uri(group.pagename, docname) + "#" + passage.targets[0]
+    return (
+        f'<div class="synopsis-passage" data-targets="{html.escape(" ".join(passage.targets))}">'
+        f'<p class="synopsis-ref"><a class="reference synopsis-context" href="{html.escape(href)}">'
+        f"{html.escape(refs)}</a> <span class=\"synopsis-context-label\">(in context)</span></p>"
+        f'<div class="synopsis-text">{"".join(parts)}</div></div>'
+    )
+
+
+def group_body(app: Sphinx, group: Group, groups: list[Group], cache: dict[str, nodes.document]) -> str:
+    """The HTML of one group's page."""
+    e = html.escape
+    columns = []
+    for key in group.keys:
+        try:
+            title = by_key(key).title
+        except KeyError:
+            title = key
+        passages = "".join(_passage_html(app, group, p, cache) for p in group.passages if p.key == key)
+        columns.append(f'<section class="synopsis-column" data-source="{e(key)}" aria-label="{e(title)}">'
+                       f'<h2 class="synopsis-source">{e(title)}</h2>{passages}</section>')
+    index = app.builder.get_relative_uri(group.pagename, f"{PAGE_DIR}/index")
+    at = groups.index(group)
+    nav = []
+    if at > 0:
+        prev = groups[at - 1]
+        nav.append(f'<a rel="prev" href="{e(app.builder.get_relative_uri(group.pagename, prev.pagename))}">← {e(prev.heading)}</a>')
+    nav.append(f'<a href="{e(index)}">All topics</a>')
+    if at + 1 < len(groups):
+        nxt = groups[at + 1]
+        nav.append(f'<a rel="next" href="{e(app.builder.get_relative_uri(group.pagename, nxt.pagename))}">{e(nxt.heading)} →</a>')
+    return (
+        f'<section class="synopsis" id="{e(group.id)}">'
+        f"<h1>{e(group.heading)}</h1>"
+        f'<p class="synopsis-verdict verdict-{e(group.verdict)}"><strong>{e(VERDICTS.get(group.verdict, group.verdict))}.</strong></p>'
+        f'<aside class="synopsis-note" aria-label="Editorial note"><p><span class="synopsis-note-label">Editorial note.</span> '
+        f"{_note_html(app, group)}</p></aside>"
+        f'<div class="synopsis-columns columns-{len(columns)}">{"".join(columns)}</div>'
+        f'<nav class="synopsis-nav" aria-label="Synopsis topics">{" · ".join(nav)}</nav></section>'
+    )
+
+
+def index_body(app: Sphinx, groups: list[Group]) -> str:
+    """The HTML of the synopsis index page."""
+    e = html.escape
+    rows = []
+    for g in groups:
+        href = app.builder.get_relative_uri(f"{PAGE_DIR}/index", g.pagename)
+        sources = ", ".join(g.keys)
+        rows.append(f'<li><a class="reference internal" href="{e(href)}">{e(g.heading)}</a> '
+                    f'<span class="synopsis-verdict verdict-{e(g.verdict)}">{e(g.verdict)}</span> '
+                    f'<span class="synopsis-sources">({e(sources)}; {len(g.passages)} passages)</span></li>')
+    return (
+        '<section class="synopsis-index" id="synopsis">'
+        "<h1>Synopsis: the five sources on the same events</h1>"
+        "<p>The documents of the edition tell overlapping stories and do not always agree. Each topic shows "
+        "their passages side by side, one column per source, with the editors' note on whether they agree, "
+        "conflict or complement each other.</p>"
+        f'<ul class="synopsis-topics">{"".join(rows)}</ul></section>'
+    )
+
+
+def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    if not is_html_site(app):
+        return
+    groups = load_groups()
+    if not groups:
+        return
+    cache: dict[str, nodes.document] = {}
+    index_link = {"link": app.builder.get_relative_uri(groups[0].pagename, f"{PAGE_DIR}/index"), "title": "Synopsis"}
+    for group in groups:
+        yield group.pagename, {"title": group.heading, "body": group_body(app, group, groups, cache),
+                               "parents": [index_link]}, "page.html"
+    yield f"{PAGE_DIR}/index", {"title": "Synopsis", "body": index_body(app, groups)}, "page.html"
+
+
+def link_from_landing_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Add the way into the synopsis to the landing page (HTML site only)."""
+    if docname != app.config.root_doc or not is_html_site(app) or not load_groups():
+        return
+    href = app.builder.get_relative_uri(docname, f"{PAGE_DIR}/index")
+    para = nodes.paragraph("", "", classes=["synopsis-entry"])
+    para += nodes.strong("", "Synopsis: ")
+    para += nodes.reference("", "the five sources on the same events", refuri=href, internal=True)
+    para += nodes.Text(" — their passages side by side, topic by topic, with the editors' verdict.")
+    section = doctree.next_node(nodes.section)
+    (section or doctree).append(para)
+
+
+# --- charts ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _charts(path: str, mtime: float) -> dict[str, chart.Chart]:
+    return {c.table_id: c for c in chart.document_charts(parse_file(path))}
+
+
+def insert_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put each table's chart right after the table (HTML output)."""
+    if app.builder.format != "html":
+        return
+    source = Path(app.env.doc2path(docname))
+    if source.suffix != ".xml" or not source.exists():
+        return
+    for table_id, data in _charts(str(source), source.stat().st_mtime).items():
+        table = doctree.ids.get(table_id)
+        if table is None or table.parent is None:
+            continue
+        notes = "".join(f"<p class=\"chart-correction\">{html.escape(chart.correction_note(c))}</p>"
+                        for c in data.corrections)
+        markup = (
+            f'<figure class="edition-chart-figure" id="{html.escape(table_id)}-chart">{chart.svg(data)}'
+            f"<figcaption>Chart of {html.escape(data.caption or table_id)} Drawn from the figures of the table "
+            f"above, which remains the data of record.{notes}</figcaption></figure>"
+        )
+        table.parent.insert(table.parent.index(table) + 1, nodes.raw("", markup, format="html"))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-collect-pages", collect_pages)
+    app.connect("doctree-resolved", link_from_landing_page)
+    app.connect("doctree-resolved", insert_charts)
+    app.add_css_file("synopsis.css")
+    return {
+        "version": "0.1",
+        # Nothing is stored in the environment: the synopsis is read when the pages are written.
+        "parallel_read_safe": True,
+        # doctree-resolved only changes the page's own doctree; the pages are collected in the main process.
+        "parallel_write_safe": True,
+    }

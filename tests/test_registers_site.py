@@ -1,0 +1,163 @@
+"""The register pages, the chronology and the name links of the built site."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import ARTIFACTS, REPO, copy_edition, run_edition
+from edition.documents import DOCUMENTS
+from edition.registers import load_registers
+from edition.xmlsafe import parse_file
+
+TEI = {"t": "http://www.tei-c.org/ns/1.0"}
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+HIDDEN_READINGS = ("sic", "orig")  # not in the edited reading, so not linked
+
+
+def _page(site: Path, name: str) -> lxml.html.HtmlElement:
+    return lxml.html.parse(str(site / name)).getroot()
+
+
+def _expected_mentions(key: str) -> Counter[tuple[str, str]]:
+    """(document, anchor) of every mention of ``key`` in the edited reading, from the TEI."""
+    found: Counter[tuple[str, str]] = Counter()
+    for doc in DOCUMENTS:
+        tree = parse_file(doc.tei_path)
+        for name in tree.iterfind(".//t:text//t:persName", TEI):
+            if name.get("ref") != f"#{key}" or any(a.tag.endswith(HIDDEN_READINGS) for a in name.iterancestors()):
+                continue
+            holder = next(a for a in name.iterancestors() if a.get(XML_ID))
+            found[(doc.key, holder.get(XML_ID))] += 1
+        for passage in tree.iterfind(f".//t:text//*[@corresp='#{key}']", TEI):
+            found[(doc.key, passage.get(XML_ID))] += 1  # identified by the editors
+    return found
+
+
+def _listed_mentions(entry: lxml.html.HtmlElement) -> Counter[tuple[str, str]]:
+    found: Counter[tuple[str, str]] = Counter()
+    for link in entry.cssselect("p.mention > a"):
+        m = re.fullmatch(r"\.\./tei/(\w+)\.html#([\w.-]+)", link.get("href"))
+        assert m, link.get("href")
+        found[(m.group(1), m.group(2))] += 1
+    return found
+
+
+def test_every_register_entry_has_its_page_entry(built_site: Path):
+    registers = load_registers(REPO / "tei")
+    for page, kind in (("persons", "person"), ("places", "place"), ("orgs", "org")):
+        html = _page(built_site, f"registers/{page}.html")
+        ids = [e.get("id") for e in html.cssselect("div.register-entry")]
+        assert sorted(ids) == sorted(e.id for e in registers.of_kind(kind)), page
+    stalin = _page(built_site, "registers/persons.html").get_element_by_id("stalin")
+    head = stalin.cssselect("p.entry-head")[0].text_content()
+    assert "Joseph Stalin" in head and "born 18 December 1878 (editors)" in head and "died 5 March 1953" in head
+    assert "Josef Stalin" in stalin.cssselect("p.entry-variants")[0].text_content()
+    assert "General Secretary" in stalin.cssselect("p.entry-role")[0].text_content()
+
+
+@pytest.mark.parametrize("key", ["stalin", "zinoviev", "nikolaev", "borisov"])
+def test_persons_page_lists_the_right_mentions(built_site: Path, key: str):
+    entry = _page(built_site, "registers/persons.html").get_element_by_id(key)
+    expected = _expected_mentions(key)
+    assert expected, key
+    assert _listed_mentions(entry) == expected
+    # every link lands on an element of the document page
+    for doc, anchor in expected:
+        assert _page(built_site, f"tei/{doc}.html").get_element_by_id(anchor) is not None
+
+
+def test_mentions_show_context(built_site: Path):
+    entry = _page(built_site, "registers/persons.html").get_element_by_id("nikolaev")
+    contexts = [c.text_content() for c in entry.cssselect("span.context")]
+    assert all(3 <= len(c.split()) <= 2 * 6 + 8 for c in contexts), contexts
+    assert any(re.search(r"\bNikola[ye]+v\b", c) for c in contexts)
+
+
+def test_editorial_identifications_are_marked(built_site: Path):
+    persons = _page(built_site, "registers/persons.html")
+    for key, anchor, opening in (("zinoviev", "slides-list08", "Born into a Jewish farming family"),
+                                 ("rykov", "slides-list09", "Born in 1881 into a peasant family"),
+                                 ("stalin", "slides-p0014", "Born into a poor family in Georgia")):
+        marked = [p for p in persons.get_element_by_id(key).cssselect("p.mention")
+                  if p.cssselect("a")[0].get("href").endswith("#" + anchor)]
+        assert len(marked) == 1, key
+        assert "identified by the editors (certainty: high)" in marked[0].text_content()
+        assert marked[0].cssselect("span.context")[0].text_content().startswith(opening)
+
+
+def test_chronology_in_date_order_with_sources(built_site: Path):
+    page = _page(built_site, "registers/chronology.html")
+    groups = page.cssselect("div.chronology-date")
+    starts = [re.match(r"date-(?:from-|notbefore-|to-|notafter-)?([\d-]+)", g.get("id")).group(1) for g in groups]
+    assert starts == sorted(starts)
+    murder = page.get_element_by_id("date-1934-12-01")
+    assert murder.cssselect("p.date-head")[0].text_content().startswith("1 December 1934")
+    sources = {a.get("href").split("#")[0] for a in murder.cssselect("p.mention > a")}
+    assert len(sources) >= 3  # several documents date the murder
+    # every dated expression of the documents is listed once
+    expected = sum(len(parse_file(d.tei_path).xpath(
+        "//t:text//t:date[@when or @from or @to or @notBefore or @notAfter]"
+        "[not(ancestor::t:sic or ancestor::t:orig)]", namespaces=TEI)) for d in DOCUMENTS)
+    assert len(page.cssselect("div.chronology-date p.mention")) == expected
+
+
+def test_name_links_carry_register_info_without_script(built_site: Path):
+    page = _page(built_site, "tei/slides.html")
+    links = page.cssselect("a.has-register-info")
+    assert len(links) > 100
+    stalin = next(a for a in links if a.get("href") == "../registers/persons.html#stalin")
+    assert stalin.cssselect("span.register-info")[0].text_content() == "Joseph Stalin (1878–1953)"
+    # the registers are in every document page's navigation
+    for doc in DOCUMENTS:
+        nav = {a.get("href") for a in _page(built_site, f"tei/{doc.key}.html").cssselect("div.sphinxsidebar a")}
+        assert {"../registers/persons.html", "../registers/chronology.html"} <= nav, doc.key
+
+
+def test_focusing_a_name_shows_its_register_info(site_server: str, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    try:
+        page.goto(site_server + "tei/slides.html#slides-item069")
+        link = page.locator("a.has-register-info[href$='persons.html#zinoviev']").first
+        info = link.locator("span.register-info")
+        assert not info.is_visible()
+        link.focus()
+        assert info.is_visible()
+        assert info.inner_text() == "Grigory Zinoviev (1883–1936)"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "register-info-focus.png"))
+        link.blur()
+        assert not info.is_visible()
+        link.hover()
+        assert info.is_visible()
+    finally:
+        page.close()
+
+
+def test_incremental_build_updates_the_registers(tmp_path: Path):
+    root = copy_edition(tmp_path / "edition")
+    first = run_edition("build", "-q", root=root)
+    assert first.returncode == 0, first.stderr[-3000:]
+    site = root / "_build" / "html"
+    before = _listed_mentions(_page(site, "registers/persons.html").get_element_by_id("bukharin"))
+    assert before
+    path = root / "tei" / "onthisday.xml"
+    text = path.read_text(encoding="utf-8")
+    new = ('<p xml:id="onthisday-p9001">A new paragraph naming '
+           '<persName ref="#bukharin">Bukharin</persName> for the test.</p>')
+    text, n = re.subn(r'(<p xml:id="onthisday-p0001"[^>]*>.*?</p>)', lambda m: m.group(1) + new, text,
+                      count=1, flags=re.S)
+    assert n == 1
+    path.write_text(text, encoding="utf-8")
+    second = run_edition("build", "-q", root=root)
+    assert second.returncode == 0, second.stderr[-3000:]
+    after = _listed_mentions(_page(site, "registers/persons.html").get_element_by_id("bukharin"))
+    assert after == before + Counter({("onthisday", "onthisday-p9001"): 1})
+    persons = _page(site, "registers/persons.html")
+    assert _listed_mentions(persons.get_element_by_id("kirov"))[("dikova", "dikova-p0001")] > 0
+    places = _page(site, "registers/places.html")
+    assert sum(_listed_mentions(places.get_element_by_id("leningrad")).values()) > 50
