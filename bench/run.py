@@ -1,6 +1,9 @@
 """The edition's benchmark: prints figures, asserts nothing.
 
-    python bench/run.py [--scales 1,10,100] [--runs 3]
+    python bench/run.py [--scales 1,10,100] [--runs 3] [--big-runs 1]
+
+``--big-runs`` is the number of runs at 100x and above (one by default, so that
+``make bench`` ends in about a quarter of an hour on two cores).
 
 For each scale (the real edition replicated N times by ``bench/scale.py``) it
 measures, as the median of ``--runs`` runs, with the peak RSS of the process:
@@ -10,8 +13,12 @@ measures, as the median of ``--runs`` runs, with the peak RSS of the process:
 * a no-op rebuild;
 * a rebuild after one paragraph of one document changed;
 * the floor: parsing all TEI with lxml and serialising it again;
+* the XSLT floor: the compiled stylesheet applied to every document in one process;
 * the Sphinx floor: Sphinx building the same number of plain pages holding the
-  same text, which is what Sphinx itself costs.
+  same text, which is what Sphinx itself costs (its ``searchindex.js`` is the
+  size a Sphinx search would download for any query);
+* the search bundle (Pagefind): its size and files, and the bytes a browser
+  fetches for one query, measured in Chromium when it is installed.
 """
 
 from __future__ import annotations
@@ -34,6 +41,10 @@ from scale import scale  # noqa: E402
 
 TIME_RE = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 STAGE_RE = re.compile(r"edition: html done \((.*)\)")
+STAGE_ITEM = re.compile(r"([\w-]+) ([\d.]+)s")
+CHROMIUM = Path("/usr/bin/chromium")
+#: A word of the edition's running text, and one only in a footnote of the dissertation.
+QUERIES = ("Kirov", "Rikoshet")
 
 
 def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
@@ -61,6 +72,66 @@ def floor_parse(tei_dir: Path) -> float:
     return time.perf_counter() - t0
 
 
+def xslt_floor(root: Path) -> float:
+    """The compiled stylesheet applied to every document, in a fresh process (compiling excluded)."""
+    code = (
+        "import sys, time\n"
+        "from edition.documents import document_paths\n"
+        "from edition.transform import transformer\n"
+        "t = transformer()\n"
+        "t0 = time.perf_counter()\n"
+        "for p in document_paths(): t.transform(p)\n"
+        "print(time.perf_counter() - t0)\n"
+    )
+    env = dict(os.environ, EDITION_ROOT=str(root))
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def query_bytes(site: Path, query: str) -> tuple[int, int]:
+    """(bytes of index data, bytes of everything under pagefind/) Chromium fetches for ``query``."""
+    import http.server
+    import threading
+    from functools import partial
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = partial(Quiet, directory=str(site.resolve()))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    sizes: dict[str, int] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if "/pagefind/" in r.url and r.ok else None)
+            page.goto(base + "search.html?q=" + query)
+            page.locator(".pagefind-ui__result-link").first.wait_for(timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    data = sum(v for k, v in sizes.items() if re.search(r"\.pf_\w+|pagefind-entry", k))
+    return data, sum(sizes.values())
+
+
+def search_figures(site: Path) -> dict[str, str]:
+    bundle = site / "pagefind"
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    row = {"search bundle": f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB in {len(files)} files"}
+    if CHROMIUM.exists():
+        for query in QUERIES:
+            data, total = query_bytes(site, query)
+            row[f"query '{query}'"] = f"{data / 1e3:.0f} kB index data ({total / 1e3:.0f} kB with the runtime)"
+    return row
+
+
 def sphinx_floor(tei_dir: Path, work: Path, env: dict[str, str]) -> float:
     """Sphinx building as many plain pages with the same text as the edition."""
     src = work / "floor-src"
@@ -69,7 +140,8 @@ def sphinx_floor(tei_dir: Path, work: Path, env: dict[str, str]) -> float:
     src.mkdir(parents=True)
     (src / "conf.py").write_text("project = 'floor'\nhtml_theme = 'alabaster'\n", encoding="utf-8")
     names = []
-    for path in sorted(tei_dir.glob("*.xml")):
+    registers = {"persons.xml", "places.xml", "orgs.xml", "bibliography.xml"}
+    for path in sorted(p for p in tei_dir.glob("*.xml") if p.name not in registers):
         body = etree.parse(str(path)).getroot()
         paras = [" ".join(p.itertext()).split() for p in body.iter("{http://www.tei-c.org/ns/1.0}p")]
         text = "\n\n".join(" ".join(words) for words in paras if words)
@@ -79,8 +151,14 @@ def sphinx_floor(tei_dir: Path, work: Path, env: dict[str, str]) -> float:
     out = work / "floor-out"
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(src), str(out)], check=True, env=env)
-    return time.perf_counter() - t0
+    subprocess.run([sys.executable, "-m", "sphinx", "-q", "-j", "2", "-b", "html", str(src), str(out)], check=True, env=env)
+    elapsed = time.perf_counter() - t0
+    SPHINX_INDEX[tei_dir] = (out / "searchindex.js").stat().st_size
+    return elapsed
+
+
+#: Size of the Sphinx floor's searchindex.js per corpus (what Sphinx search would download per query).
+SPHINX_INDEX: dict[Path, int] = {}
 
 
 def change_one_paragraph(tei_dir: Path, n: int) -> None:
@@ -111,21 +189,28 @@ def bench_scale(factor: int, runs: int, work: Path) -> dict[str, str]:
     row["clean s"] = f"{c:.1f}"
     row["clean RSS MB"] = f"{c_rss:.0f}"
     stages = STAGE_RE.search(err)
-    row["stages"] = stages.group(1) if stages else "?"
-    noop, _, _ = median_of(runs, lambda: timed([*edition, "build", "-q"], env, root))
+    for name, seconds in STAGE_ITEM.findall(stages.group(1) if stages else ""):
+        if name not in {"sphinx", "total"}:
+            row[f"  stage {name} s"] = seconds
+    row.update(search_figures(root / "_build" / "html"))
+    noop, _, _ = median_of(runs, lambda: timed([*edition, "build", "-q", "-j", "2"], env, root))
     row["no-op s"] = f"{noop:.1f}"
     counter = iter(range(10_000))
 
     def one_para():
         change_one_paragraph(tei_dir, next(counter))
-        return timed([*edition, "build", "-q"], env, root)
+        return timed([*edition, "build", "-q", "-j", "2"], env, root)
 
     para, _, _ = median_of(runs, one_para)
     row["1-para s"] = f"{para:.1f} ({100 * para / c:.0f}% of clean)"
     fl = statistics.median(floor_parse(tei_dir) for _ in range(runs))
     row["lxml floor s"] = f"{fl:.2f} (clean = {c / fl:.0f}x)"
+    xf = statistics.median(xslt_floor(root) for _ in range(runs))
+    row["XSLT floor s"] = f"{xf:.1f}"
     sf = statistics.median(sphinx_floor(tei_dir, work / f"floor-{factor}", env) for _ in range(runs))
     row["sphinx floor s"] = f"{sf:.1f} (clean = {c / sf:.1f}x)"
+    row["sphinx searchindex.js"] = f"{SPHINX_INDEX[tei_dir] / 1e3:.0f} kB (whole, per query)"
+    row["runs"] = str(runs)
     return row
 
 
@@ -133,17 +218,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", default="1,10,100")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--big-runs", type=int, default=1, help="runs at 100x and above")
     args = parser.parse_args()
     rows = []
+    load_before = os.getloadavg()
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="edition-bench-") as tmp:
         for factor in (int(s) for s in args.scales.split(",")):
             print(f"bench: {factor}x …", file=sys.stderr, flush=True)
-            rows.append(bench_scale(factor, args.runs, Path(tmp)))
-    keys = list(rows[0])
-    print("| " + " | ".join(keys) + " |")
-    print("|" + "---|" * len(keys))
-    for row in rows:
-        print("| " + " | ".join(row[k] for k in keys) + " |")
+            rows.append(bench_scale(factor, args.big_runs if factor >= 100 else args.runs, Path(tmp)))
+    # One row per measure, one column per scale: the table stays readable.
+    keys = list(dict.fromkeys(k for row in rows for k in row if k != "scale"))
+    print("| measure | " + " | ".join(row["scale"] for row in rows) + " |")
+    print("|---|" + "---|" * len(rows))
+    for key in keys:
+        print(f"| {key.strip()} | " + " | ".join(row.get(key, "") for row in rows) + " |")
+    load_after = os.getloadavg()
+    print(f"\n{os.cpu_count()} cores; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
+          f"(15 min: {load_after[2]:.1f}); bench took {(time.perf_counter() - started) / 60:.1f} min")
     return 0
 
 

@@ -32,6 +32,17 @@ def copy_suffix(i: int) -> str:
     return "x" + out
 
 
+def fresh_ids(text: str, key: str, new_key: str, pattern: re.Pattern[str]) -> str:
+    """``text`` with every id it defines made new: the key's ids by key, the others
+    (``xml:id="duplicate"`` of a taxonomy, say) by suffix, and the pointers to them."""
+    text = pattern.sub(new_key, text)
+    suffix = new_key[len(key):]
+    for other in set(re.findall(r'xml:id="([^"]+)"', text)):
+        if other != new_key and not other.startswith(f"{new_key}-"):
+            text = re.sub(rf'(?<=xml:id="){re.escape(other)}(?=")|(?<=#){re.escape(other)}(?=["\s])', other + suffix, text)
+    return text
+
+
 def scale(factor: int, dest: Path) -> list[Path]:
     """Write an edition with ``factor`` copies of each document into ``dest``."""
     if dest.exists():
@@ -56,7 +67,7 @@ def scale(factor: int, dest: Path) -> list[Path]:
         for i in range(factor):
             new_key = key + copy_suffix(i)
             out = dest / "tei" / f"{new_key}.xml"
-            out.write_text(pattern.sub(new_key, text) if i else text, encoding="utf-8")
+            out.write_text(fresh_ids(text, key, new_key, pattern) if i else text, encoding="utf-8")
             written.append(out)
     return written
 

@@ -70,6 +70,18 @@ def cmd_anchors(args: argparse.Namespace) -> int:
     result = anchors.check(registry, current)
     for line in result.messages():
         print(line)
+    if args.retire:
+        if not args.successor:
+            print("edition anchors: --retire needs --successor NEW-ID or --successor withdrawn", file=sys.stderr)
+            return 2
+        try:
+            registry = anchors.retire(registry, args.retire, args.successor, args.note or "")
+        except (KeyError, ValueError) as exc:
+            print(f"edition anchors: {exc.args[0]}", file=sys.stderr)
+            return 1
+        anchors.save(registry)
+        print(f"edition anchors: {args.retire} retired, successor {args.successor}")
+        return 0
     if args.update:
         if not result.ok:
             print("edition anchors: not updating while published anchors are missing", file=sys.stderr)
@@ -173,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("anchors", help="check published anchors against tei/anchors.tsv")
     p.add_argument("--update", action="store_true", help="register new anchors")
     p.add_argument("--accept-changes", action="store_true", help="with --update: record changed texts")
+    p.add_argument("--retire", metavar="OLD-ID", help="retire a published anchor")
+    p.add_argument("--successor", metavar="NEW-ID", help="with --retire: the id replacing it, or 'withdrawn'")
+    p.add_argument("--note", help="with --retire: why (split, merged, deleted…)")
     p.set_defaults(func=cmd_anchors)
     p = sub.add_parser("new-id", help="assign the next free permanent ids to elements without one")
     p.add_argument("files", nargs="+")

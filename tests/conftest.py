@@ -107,3 +107,15 @@ def site_server(built_site: Path):
 
 
 ARTIFACTS = REPO / "_build" / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def library_build(built_site: Path) -> Path:
+    """The session's copy with the EPUB and the PDF built too (``edition build epub pdf``) → its ``_build``.
+
+    Slow (XeLaTeX, EPUBCheck): built once for every test of the outputs.
+    """
+    root = built_site.parent.parent
+    proc = run_edition("build", "-q", "epub", "pdf", root=root, timeout=1800)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return root / "_build"

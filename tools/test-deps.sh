@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # Debian packages, one per line: package [command that proves it is installed]
 APT_PACKAGES=(
   "chromium /usr/bin/chromium"
+  "default-jre-headless /usr/bin/java"
   # outputs for libraries (EPUB check, PDF with XeLaTeX, PDF inspection)
   "epubcheck /usr/bin/epubcheck"
   "texlive-xetex /usr/bin/xelatex"

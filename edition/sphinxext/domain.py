@@ -74,20 +74,43 @@ def _block_of(node: nodes.Element) -> nodes.Element:
     return current
 
 
-def context_of(node: nodes.Element, words: int = CONTEXT_WORDS) -> str:
-    """A few words before and after ``node`` in its paragraph, note callouts left out."""
-    before: list[str] = []
-    after: list[str] = []
-    seen = False
-    for text in _block_of(node).findall(nodes.Text):
-        ancestors = list(_ancestors(text))
+#: A block's words as (text, ids of the text's ancestors inside the block), callouts and labels left out.
+BlockTexts = list[tuple[str, frozenset[int]]]
+
+
+def _block_texts(block: nodes.Element) -> BlockTexts:
+    out: BlockTexts = []
+    for text in block.findall(nodes.Text):
+        ancestors = []
+        parent = text.parent
+        while parent is not None and parent is not block:
+            ancestors.append(parent)
+            parent = parent.parent
         # Note callouts and list labels ("•") are not words of the text.
         if any(isinstance(a, nodes.footnote_reference) or "label" in a.get("classes", ()) for a in ancestors):
             continue
-        if any(a is node for a in ancestors):
+        out.append((str(text), frozenset(id(a) for a in ancestors)))
+    return out
+
+
+def context_of(node: nodes.Element, words: int = CONTEXT_WORDS,
+               cache: dict[int, BlockTexts] | None = None) -> str:
+    """A few words before and after ``node`` in its paragraph, note callouts left out.
+
+    ``cache`` (block id → its texts) saves re-walking a paragraph for each of its mentions.
+    """
+    block = _block_of(node)
+    cache = {} if cache is None else cache
+    if id(block) not in cache:
+        cache[id(block)] = _block_texts(block)
+    before: list[str] = []
+    after: list[str] = []
+    seen = False
+    for text, ancestors in cache[id(block)]:
+        if id(node) in ancestors:
             seen = True
             continue
-        (after if seen else before).append(str(text))
+        (after if seen else before).append(text)
     # Text nodes carry their own spaces: join them as they are, so "Kirov’s" stays one word.
     head_text, tail_text = "".join(before), "".join(after)
     head, tail = head_text.split(), tail_text.split()
@@ -128,6 +151,7 @@ def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
 def collect(document: nodes.document) -> DocData:
     """Read what the edition needs from one doctree."""
     data: DocData = {"anchors": [], "footnotes": [], "mentions": [], "dates": [], "registers": []}
+    blocks: dict[int, BlockTexts] = {}  # the doctree is not changed while it is read: ids are stable
     for node in document.findall(nodes.Element):
         if isinstance(node, nodes.paragraph) and node["ids"]:
             data["anchors"].extend(node["ids"])
@@ -154,7 +178,7 @@ def collect(document: nodes.document) -> DocData:
             else:
                 data["mentions"].append({
                     "register": node["register"], "key": node["key"],
-                    "anchor": anchor_of(node), "text": node.astext(), "context": context_of(node),
+                    "anchor": anchor_of(node), "text": node.astext(), "context": context_of(node, cache=blocks),
                     "editorial": _in_ednote(node), "identified": "",
                 })
         elif "date" in node.get("classes", ()):
@@ -162,7 +186,7 @@ def collect(document: nodes.document) -> DocData:
             if values:
                 data["dates"].append({
                     "values": values, "anchor": anchor_of(node), "text": node.astext(),
-                    "context": context_of(node), "editorial": _in_ednote(node),
+                    "context": context_of(node, cache=blocks), "editorial": _in_ednote(node),
                 })
     return data
 

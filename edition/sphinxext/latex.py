@@ -26,6 +26,9 @@ Footnotes are Sphinx's: docutils footnotes (the apparatus) become LaTeX
 from __future__ import annotations
 
 import hashlib
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -34,6 +37,7 @@ from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition import __version__
+from edition.provenance import source_date_epoch
 
 FONTS = r"""
 \setmainfont{DejaVu Serif}
@@ -118,11 +122,23 @@ def trailer_id(seed: str) -> str:
     return f"<{digest}> <{digest}>"
 
 
-def metadata(config: Config) -> str:
-    """hyperref/hyperxmp settings: the document information dictionary and the XMP packet."""
+def fixed_uuid(seed: str) -> str:
+    """A UUID that depends on ``seed`` only (XMP document and instance ids; hyperxmp's are random)."""
+    return f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+
+
+def metadata(config: Config, epoch: int) -> str:
+    """hyperref/hyperxmp settings: the document information dictionary and the XMP packet.
+
+    Every date is ``epoch`` and every id is derived from the edition and its
+    release: hyperxmp would otherwise write the clock's time and random UUIDs.
+    """
     licence = config.edition_licence or config.copyright
     licence_url = config.edition_licence_url
     subject = f"{config.project}: a TEI P5 digital scholarly edition. {licence}"
+    seed = f"{config.project} {config.release}"
+    stamp = datetime.fromtimestamp(epoch, UTC)
+    pdf_date = stamp.strftime("D:%Y%m%d%H%M%SZ")
     return "\n".join([
         r"\usepackage{hyperxmp}",
         r"\hypersetup{",
@@ -132,6 +148,11 @@ def metadata(config: Config) -> str:
         f"  pdflicenseurl={{{licence_url}}},",
         r"  pdflang={en},",
         f"  pdfversionid={{{config.release}}},",
+        f"  pdfcreationdate={{{pdf_date}}},",
+        f"  pdfmoddate={{{pdf_date}}},",
+        f"  pdfmetadate={{{stamp.strftime('%Y-%m-%dT%H:%M:%SZ')}}},",
+        f"  pdfdocumentid={{{fixed_uuid(seed)}}},",
+        f"  pdfinstanceid={{{fixed_uuid(seed + ' pdf')}}},",
         "}",
         rf"\special{{pdf:trailerid [{trailer_id(f'{config.project} {config.release}')}]}}",
     ])
@@ -142,7 +163,7 @@ def _config_inited(app: Sphinx, config: Config) -> None:
         "papersize": "a4paper",
         "fontpkg": FONTS,
         "geometry": GEOMETRY,
-        "preamble": PREAMBLE + metadata(config),
+        "preamble": PREAMBLE + metadata(config, source_date_epoch(Path(app.srcdir))),
         # No index: the registers are the edition's index, and makeindex would need xindy.
         "printindex": "",
         "makeindex": "",

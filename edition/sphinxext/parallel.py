@@ -19,7 +19,6 @@ document page links to its parallel page at ``doctree-resolved``.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,12 +101,16 @@ def blocks(section: nodes.Element) -> Iterator[nodes.Element]:
                 continue  # the edited reading's list of emendations is apparatus, not text
             title = child.next_node(nodes.title)
             if title is not None:
-                heading = nodes.paragraph("", "", *copy.deepcopy(title.children),
+                heading = nodes.paragraph("", "", *(c.deepcopy() for c in title.children),
                                           classes=["section-title"], ids=list(child["ids"]))
                 yield heading
             yield from blocks(child)
         elif isinstance(child, nodes.title):
             continue
+        elif isinstance(child, nodes.container) and "div" in child["classes"] \
+                and any(isinstance(c, nodes.container) and "unit" in c["classes"] for c in child.children):
+            # An untitled div of paragraphs: its paragraphs are the units, not the div.
+            yield from blocks(child)
         elif isinstance(child, nodes.Element):
             yield child
 
@@ -143,7 +146,8 @@ def pair(left: list[Unit], right: list[Unit]) -> list[tuple[str, list[nodes.Elem
 
 def prefixed(blocks_: list[nodes.Element], prefix: str, present: set[str]) -> list[nodes.Element]:
     """Deep copies whose ids and internal links carry ``prefix``; records the new ids in ``present``."""
-    copies = [copy.deepcopy(b) for b in blocks_]
+    # Node.deepcopy copies the subtree only; copy.deepcopy would follow .parent and copy the whole doctree.
+    copies = [b.deepcopy() for b in blocks_]
     for block in copies:
         for node in block.findall(nodes.Element):
             if node.get("ids"):
@@ -183,20 +187,21 @@ def render_page(app: Sphinx, docname: str, source: Path) -> tuple[str, str]:
     rows = pair(units(doctrees["diplomatic"]), units(doctrees["edited"]))
     present: set[str] = {key for key, _, _ in rows if key}
     columns = [(key, prefixed(dip, "dip-", present), prefixed(ed, "ed-", present)) for key, dip, ed in rows]
-    parts: list[str] = []
+    # One tree for the whole page, rendered at once: render_partial per unit is slow.
+    table = nodes.container(classes=["parallel-readings"])
+    table += nodes.container("", *(nodes.container("", nodes.paragraph(text=label), classes=[f"head-{reading}"])
+                                   for reading, _, label in READINGS), classes=["parallel-header"])
     for key, dip, ed in columns:
         retarget(dip, "dip-", present, doc_uri)
         retarget(ed, "ed-", present, doc_uri)
-        cells = []
-        for (reading, _, label), content in zip(READINGS, (dip, ed)):
-            body = "".join(app.builder.render_partial(block)["fragment"] for block in content)
-            cells.append(f'<div class="reading {reading}" data-label="{label}">{body}</div>')
-        row_id = f' id="{key}"' if key else ""
-        link = (f'<a class="row-link" href="{doc_uri}#{key}" title="This unit in the edition">{key}</a>'
-                if key else "")
-        parts.append(f'<div class="parallel-row"{row_id}>{"".join(cells)}</div>'
-                     + (f'<div class="row-ref">{link}</div>' if link else ""))
-    header = "".join(f'<div>{label}</div>' for _, _, label in READINGS)
+        row = nodes.container(classes=["parallel-row"], ids=[key] if key else [])
+        for (reading, _, _), content in zip(READINGS, (dip, ed)):
+            row += nodes.container("", *content, classes=["reading", reading])
+        if key:
+            row += nodes.paragraph("", "", nodes.reference("", key, refuri=f"{doc_uri}#{key}", internal=True,
+                                                            classes=["row-link"]), classes=["row-ref"])
+        table += row
+    body = app.builder.render_partial(table)["fragment"]
     html = (
         f'<section id="parallel"><h1>{_escape(title)}: the two readings</h1>'
         f'<p class="parallel-intro">The <a href="{doc_uri}">edition of this document</a> shows the edited '
@@ -206,8 +211,7 @@ def render_page(app: Sphinx, docname: str, source: Path) -> tuple[str, str]:
         '<div class="parallel-legend"><span class="source">source reading</span> '
         '(sic, original spelling and quotation marks, running heads, page breaks) · '
         '<span class="edited">editorial reading</span> (correction, regularisation, supplied word)</div>'
-        f'<div class="parallel-readings"><div class="parallel-header">{header}</div>'
-        + "".join(parts) + "</div></section>"
+        + body + "</section>"
     )
     return title, html
 
