@@ -17,7 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT_KEYS = ("article", "dikova", "slides", "onthisday", "bakulin")
-COPY_PARTS = ("conf.py", "index.rst", "front", "xslt", "_static", "_templates")
+#: What is not part of the edition's sources (the package itself is installed in the venv).
+NOT_COPIED = {"_build", ".venv", ".git", "tei", "tests", "bench", "edition", "tools", "README.md", "Makefile", "pyproject.toml"}
 
 
 def copy_suffix(i: int) -> str:
@@ -48,12 +49,15 @@ def scale(factor: int, dest: Path) -> list[Path]:
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "tei").mkdir(parents=True)
-    for name in COPY_PARTS:
-        src = ROOT / name
+    # Every source part of the edition (conf.py, index.rst, front/, registers/, xslt/ …),
+    # so that parts added later are copied too.
+    for src in ROOT.iterdir():
+        if src.name in NOT_COPIED or src.name.startswith(".") or src.name.endswith(".egg-info"):
+            continue
         if src.is_dir():
-            shutil.copytree(src, dest / name)
-        elif src.exists():
-            shutil.copy2(src, dest / name)
+            shutil.copytree(src, dest / src.name, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+        else:
+            shutil.copy2(src, dest / src.name)
     for item in (ROOT / "tei").iterdir():
         if item.name in {f"{k}.xml" for k in DOCUMENT_KEYS} or item.name in {"drafts", "anchors.tsv"}:
             continue

@@ -194,18 +194,18 @@ class PagefindService:
         stdin.write(self._encode({"type": "NewIndex", "config": config}))
         stdin.flush()
         index_id = self._answer()["index_id"]
-        messages = [self._encode({"type": "AddRecord", "index_id": index_id, **r}) for r in records]
-        messages.append(self._encode({"type": "WriteFiles", "index_id": index_id, "output_path": output_path}))
 
         def write() -> None:
-            for message in messages:
-                stdin.write(message)
+            # Encoded as they are sent: the whole batch encoded at once would double the memory.
+            for record in records:
+                stdin.write(self._encode({"type": "AddRecord", "index_id": index_id, **record}))
+            stdin.write(self._encode({"type": "WriteFiles", "index_id": index_id, "output_path": output_path}))
             stdin.flush()
 
         writer = threading.Thread(target=write, daemon=True)
         writer.start()
         try:
-            for _ in messages:
+            for _ in range(len(records) + 1):
                 self._answer()
         finally:
             writer.join()

@@ -19,7 +19,7 @@ from pathlib import Path
 from edition.build import build
 from edition.documents import ROOT
 
-WATCHED = ("tei", "xslt", "front", "index.rst", "conf.py", "_static", "_templates")
+WATCHED = ("tei", "xslt", "front", "registers", "index.rst", "conf.py", "_static", "_templates")
 
 RELOAD_JS = b"""// Reload the page when the preview server has a new build (enhancement only).
 (function () {

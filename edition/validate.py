@@ -459,8 +459,11 @@ def validate(paths: list[Path] | None = None, *, context: list[Path] | None = No
         except XMLInputError:
             pass  # a broken context file is reported when it is itself validated
     report.problems.extend(check_cross_file(checked, pool))
-    report.problems.extend(check_untagged([(shown, tree) for (shown, tree), path in zip(checked, parsed)
-                                           if path not in register_paths()]))
+    # Names are checked against the registers only when they are part of the validation.
+    registers = register_paths()
+    if set(registers) & set(files + context_files):
+        report.problems.extend(check_untagged([(shown, tree) for (shown, tree), path in zip(checked, parsed)
+                                               if path not in registers]))
     return report
 
 

@@ -133,3 +133,22 @@ def test_person_filter_narrows_results(browser, site_server):
     filters = {f.strip().lower() for f in page.locator(".pagefind-ui__filter-name").all_inner_texts()}
     assert "person" in filters, filters
     page.close()
+
+
+def test_index_is_rebuilt_only_when_a_document_page_changed(built_site: Path, tmp_path: Path):
+    import shutil
+
+    from edition.search import build_search_index
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site.resolve(), site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    doctrees = tmp_path / "doctrees"
+    doctrees.mkdir()
+    shutil.copy2(doctrees_of(built_site) / "search-mentions.json", doctrees)
+    first = build_search_index(site, doctrees)
+    assert not first.skipped and first.records > 1000 and first.by_part["apparatus"] > 350
+    assert build_search_index(site, doctrees).skipped
+    page = site / "tei" / "bakulin.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</p>", " Zyzzogeton</p>", 1), encoding="utf-8")
+    again = build_search_index(site, doctrees)
+    assert not again.skipped and again.records == first.records

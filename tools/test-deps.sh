@@ -36,7 +36,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm packages for the quality gates, installed into tools/node_modules (not committed).
-if [ -f tools/package.json ] && [ ! -d tools/node_modules ]; then
+# Reinstalled whenever the lock file changes (its checksum is kept beside the modules).
+lock_sum=$(cat tools/package.json tools/package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+if [ -f tools/package.json ] && [ "$(cat tools/node_modules/.lock-sum 2>/dev/null)" != "$lock_sum" ]; then
   echo "test-deps: installing npm packages" >&2
   (cd tools && npm ci --silent --no-audit --no-fund 2>/dev/null || npm install --silent --no-audit --no-fund)
+  echo "$lock_sum" > tools/node_modules/.lock-sum
 fi

@@ -105,6 +105,15 @@ def _builder_inited(app: Sphinx) -> None:
     _CATALOGUES.pop(app, None)
 
 
+def _write_started(app: Sphinx, builder: object) -> None:
+    """Compute the catalogue in the main process, before ``-j`` forks the writers.
+
+    Each forked writer inherits it; computed lazily, every fork would redo it.
+    """
+    if is_html_site(app):
+        catalogue(app)
+
+
 # --- page metadata -----------------------------------------------------------
 
 
@@ -347,6 +356,7 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     add_base_url_config(app)
     app.connect("builder-inited", _builder_inited)
+    app.connect("write-started", _write_started)
     app.connect("html-page-context", _page_context)
     app.connect("html-collect-pages", _collect_pages)
     app.connect("build-finished", _build_finished)

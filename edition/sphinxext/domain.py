@@ -135,9 +135,10 @@ def _passage_opening(document: nodes.document, ident: str, words: int = 2 * CONT
     target = document.ids.get(ident)
     if target is None:
         return ""
-    parts = [str(t) for t in target.findall(nodes.Text)
-             if not any(isinstance(a, (nodes.footnote, nodes.footnote_reference)) for a in _ancestors(t))]
-    found = " ".join(parts).replace("•", " ").split()
+    # Paragraph by paragraph (items are separate paragraphs); texts carry their own spaces.
+    parts = ["".join(text for text, _ in _block_texts(para)) for para in target.findall(nodes.paragraph)
+             if not any(isinstance(a, nodes.footnote) for a in _ancestors(para))]
+    found = " ".join(parts).split()
     return " ".join(found[:words]) + (" …" if len(found) > words else "")
 
 

@@ -201,7 +201,7 @@ def render_page(app: Sphinx, docname: str, source: Path) -> tuple[str, str]:
             row += nodes.paragraph("", "", nodes.reference("", key, refuri=f"{doc_uri}#{key}", internal=True,
                                                             classes=["row-link"]), classes=["row-ref"])
         table += row
-    body = app.builder.render_partial(table)["fragment"]
+    body = render_fragment(app, table)
     html = (
         f'<section id="parallel"><h1>{_escape(title)}: the two readings</h1>'
         f'<p class="parallel-intro">The <a href="{doc_uri}">edition of this document</a> shows the edited '
@@ -214,6 +214,20 @@ def render_page(app: Sphinx, docname: str, source: Path) -> tuple[str, str]:
         + body + "</section>"
     )
     return title, html
+
+
+def render_fragment(app: Sphinx, node: nodes.Element) -> str:
+    """HTML of a node by the builder's translator, without the docutils transforms that
+    ``render_partial`` runs (the XSLT's doctree needs none, and they are slow on a long text)."""
+    from docutils.frontend import get_default_settings
+    from docutils.writers import html5_polyglot
+
+    settings = getattr(app.builder, "_settings", None) or get_default_settings(html5_polyglot.Writer)
+    document = new_document("<parallel>", settings)
+    document.append(node)
+    visitor = app.builder.create_translator(document, app.builder)
+    document.walkabout(visitor)
+    return "".join(visitor.fragment)
 
 
 def _escape(text: str) -> str:
