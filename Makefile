@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: edition test test-deps setup validate serve bench package clean
+.PHONY: edition outputs test test-deps setup validate serve bench package clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,10 @@ test-deps:
 test: setup test-deps
 	$(BIN)/python -m pytest -q -ra
 
-package: edition
+outputs: setup
+	$(BIN)/edition build all
+
+package: outputs
 	$(BIN)/edition package
 
 bench: setup

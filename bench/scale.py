@@ -73,6 +73,12 @@ def scale(factor: int, dest: Path) -> list[Path]:
             out = dest / "tei" / f"{new_key}.xml"
             out.write_text(fresh_ids(text, key, new_key, pattern) if i else text, encoding="utf-8")
             written.append(out)
+    copies = [p for p in written if p.stem not in DOCUMENT_KEYS]
+    if copies:
+        # The copies must be in a toctree, or Sphinx (-W) refuses the build.
+        entries = "".join(f"   tei/{p.stem}\n" for p in copies)
+        with open(dest / "index.rst", "a", encoding="utf-8") as index:
+            index.write(f"\n.. toctree::\n   :hidden:\n\n{entries}")
     return written
 
 

@@ -79,20 +79,45 @@ def line_of(tree: etree._ElementTree, path: str) -> int:
     return node.sourceline or 0 if node is not None else 0
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """A stylesheet compiled in this process, with the processor that owns it."""
+
+    processor: PySaxonProcessor
+    executable: object
+    # Parameters are set on the shared executable: one transformation at a time.
+    lock: threading.Lock
+
+
+# Compiled stylesheets by (process id, stylesheet): every Transformer of a process shares
+# one compilation per stylesheet; a forked worker (its own pid) compiles its own, since a
+# Saxon instance must not cross a fork.
+_compiled: dict[tuple[int, Path], _Compiled] = {}
+_compiling = threading.Lock()
+
+
 class Transformer:
-    """The compiled edition stylesheet. Create once (see :func:`transformer`); transform many."""
+    """The compiled edition stylesheet. Create once (see :func:`transformer`); transform many.
+
+    The stylesheet is compiled once per process: further instances reuse that compilation.
+    """
 
     #: How many times any Transformer compiled its stylesheet in this process.
     compilations: int = 0
 
     def __init__(self, stylesheet: Path = STYLESHEET) -> None:
-        self._processor = PySaxonProcessor(license=False)
-        compiler = self._processor.new_xslt30_processor()
-        self._executable = compiler.compile_stylesheet(stylesheet_file=str(stylesheet))
-        self._executable.set_save_xsl_message(True, None)
-        # Parameters are set on the shared executable: one transformation at a time.
-        self._lock = threading.Lock()
-        Transformer.compilations += 1
+        key = (os.getpid(), Path(stylesheet).resolve())
+        with _compiling:
+            if key not in _compiled:
+                processor = PySaxonProcessor(license=False)
+                executable = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(key[1]))
+                executable.set_save_xsl_message(True, None)
+                _compiled[key] = _Compiled(processor, executable, threading.Lock())
+                Transformer.compilations += 1
+        compiled = _compiled[key]
+        self._processor = compiled.processor
+        self._executable = compiled.executable
+        self._lock = compiled.lock
 
     def transform(
         self,

@@ -53,7 +53,7 @@ def _change_text(root: Path) -> None:
     text = path.read_text(encoding="utf-8")
     marker = "FAULT-TEST"
     if marker not in text:
-        text = re.sub(r"(<p\b[^>]*>)", r"\1" + marker + " ", text, count=1)
+        text = re.sub(r'(<p xml:id="onthisday-p[^>]*>)', r"\1" + marker + " ", text, count=1)
         path.write_text(text, encoding="utf-8")
 
 

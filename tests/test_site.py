@@ -51,7 +51,10 @@ def test_dissertation_footnotes_1_to_358_link_both_ways(site: Path) -> None:
     _needs(DIKOVA)
     page = _page(site, "dikova")
     ids = {el.get("id"): el for el in page.iter() if el.get("id")}
-    callouts = page.xpath("//a[contains(@class, 'footnote-reference')]")
+    # The source's footnotes only (class fn-ref): editorial notes (class ednote-ref,
+    # lettered a, b, …) are a separate series.
+    callouts = page.xpath("//a[contains(concat(' ', @class, ' '), ' footnote-reference ')"
+                          " and contains(concat(' ', @class, ' '), ' fn-ref ')]")
     labels = [a.text_content().strip("[]") for a in callouts]
     assert sorted(labels, key=int) == [str(n) for n in range(1, 359)]  # each once, none missing
     for a in callouts:

@@ -143,11 +143,19 @@
     <xsl:sequence select="$scope//(choice[corr] | supplied)[not(ancestor::*[f:behaviour(.) = 'hidden'])]"/>
   </xsl:function>
 
+  <!-- The element an emendation is numbered in: the nearest ancestor with xml:id, else (TEI
+       from elsewhere, which may have no xml:ids) the outermost element, whose f:id is
+       generated. -->
+  <xsl:function name="f:emendation-scope" as="element()">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="($e/ancestor::*[@xml:id][1], $e/ancestor-or-self::*[last()])[1]"/>
+  </xsl:function>
+
   <!-- {id of the nearest ancestor with xml:id}-em{n}: stable while that element's own
        emendations stay as they are. -->
   <xsl:function name="f:emendation-id" as="xs:string" cache="yes">
     <xsl:param name="e" as="element()"/>
-    <xsl:variable name="scope" as="element()" select="$e/ancestor::*[@xml:id][1]"/>
+    <xsl:variable name="scope" as="element()" select="f:emendation-scope($e)"/>
     <xsl:sequence select="f:id($scope) || '-em'
         || (count(f:emendations($scope)[. &lt;&lt; $e]) + 1)"/>
   </xsl:function>
@@ -280,7 +288,7 @@
               <xsl:for-each select="$all">
                 <xsl:variable name="id" as="xs:string" select="f:emendation-id(.)"/>
                 <xsl:variable name="reading" as="element()" select="f:emendation-reading(.)"/>
-                <xsl:variable name="scope-id" as="xs:string" select="f:id(ancestor::*[@xml:id][1])"/>
+                <xsl:variable name="scope-id" as="xs:string" select="f:id(f:emendation-scope(.))"/>
                 <row ids="{$id}-list">
                   <entry><paragraph>
                     <reference refid="{$id}" classes="em-place" anchor="{$scope-id}"><xsl:value-of select="$scope-id"/></reference>

@@ -14,7 +14,7 @@ test keeps equal).
 * every document's ``revisionDesc/change``.
 
 Nothing is stored in the environment: the notes are recomputed in every build,
-and the page is always rebuilt (``env-get-outdated``).
+and the page is rebuilt whenever one of them changed (``env-get-outdated``).
 """
 
 from __future__ import annotations
@@ -246,13 +246,18 @@ def _registry_digest(srcdir: Path) -> str:
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    # The notes depend on every TEI file and the registry: always rebuild them. When the
+    # The notes depend on every TEI document (revisionDesc, anchors) and on the registry:
+    # they are rebuilt when one of those changed, so a no-op build stays a no-op. When the
     # registry changed, the document pages (retired ids, withdrawn passages) are rebuilt too.
-    outdated = [CHANGELOG_DOC] if CHANGELOG_DOC in env.found_docs else []
+    outdated: list[str] = []
+    tei_changed = any(d.startswith("tei/") for d in added | changed | removed)
     digest = _registry_digest(Path(app.srcdir))
     if getattr(env, "edition_anchor_registry", None) != digest:
         env.edition_anchor_registry = digest  # type: ignore[attr-defined]
         outdated += sorted(d for d in env.found_docs if d.startswith("tei/"))
+        tei_changed = True
+    if tei_changed and CHANGELOG_DOC in env.found_docs:
+        outdated.append(CHANGELOG_DOC)
     return outdated
 
 

@@ -150,6 +150,7 @@ def metadata(config: Config, epoch: int) -> str:
         f"  pdfversionid={{{config.release}}},",
         f"  pdfcreationdate={{{pdf_date}}},",
         f"  pdfmoddate={{{pdf_date}}},",
+        f"  pdfdate={{{pdf_date}}},",
         f"  pdfmetadate={{{stamp.strftime('%Y-%m-%dT%H:%M:%SZ')}}},",
         f"  pdfdocumentid={{{fixed_uuid(seed)}}},",
         f"  pdfinstanceid={{{fixed_uuid(seed + ' pdf')}}},",

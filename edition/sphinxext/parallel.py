@@ -161,7 +161,12 @@ def prefixed(blocks_: list[nodes.Element], prefix: str, present: set[str]) -> li
 
 
 def retarget(blocks_: list[nodes.Element], prefix: str, present: set[str], doc_uri: str) -> None:
-    """Links to ids that are not on this page go to the document page instead."""
+    """Links to ids that are not on this page go to the document page instead.
+
+    A link by ``refid`` already carries ``prefix`` (see ``prefixed``); a same-page link
+    by ``refuri="#id"`` (the XSLT's ¶ permalinks) names the unprefixed id: it goes to the
+    row of that unit, else to this reading's copy, else to the document page.
+    """
     for block in blocks_:
         for ref in list(block.findall(nodes.reference)):
             target = ref.get("refid")
@@ -169,6 +174,13 @@ def retarget(blocks_: list[nodes.Element], prefix: str, present: set[str], doc_u
                 del ref["refid"]
                 ref["refuri"] = f"{doc_uri}#{target[len(prefix):]}"
                 ref["internal"] = True
+            uri = ref.get("refuri", "")
+            if uri.startswith("#") and len(uri) > 1:
+                fragment = uri[1:]
+                if fragment in present:
+                    continue
+                ref["refuri"] = (f"#{prefix}{fragment}" if prefix + fragment in present
+                                 else f"{doc_uri}#{fragment}")
 
 
 def render_page(app: Sphinx, docname: str, source: Path) -> tuple[str, str]:
@@ -225,6 +237,11 @@ def render_fragment(app: Sphinx, node: nodes.Element) -> str:
     settings = getattr(app.builder, "_settings", None) or get_default_settings(html5_polyglot.Writer)
     document = new_document("<parallel>", settings)
     document.append(node)
+    # Sphinx sets these per page only while writing documents; a no-op build writes none
+    # before the extension pages, and the translator reads them for every title.
+    for attribute in ("fignumbers", "secnumbers"):
+        if not hasattr(app.builder, attribute):
+            setattr(app.builder, attribute, {})
     visitor = app.builder.create_translator(document, app.builder)
     document.walkabout(visitor)
     return "".join(visitor.fragment)
