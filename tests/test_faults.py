@@ -95,6 +95,11 @@ def test_two_builds_at_once_do_not_corrupt_each_other(edition_copy: Path):
     assert not (site / publish.COMPLETE_MARKER).exists()
 
 
+def _plain(output: str) -> str:
+    """Sphinx's output without its colour codes."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", output)
+
+
 def test_environment_of_another_extension_version_is_rebuilt(edition_copy: Path):
     """A pickled environment recorded with another ``env_version`` is never trusted."""
     from edition.sphinxext import ENV_VERSION
@@ -103,7 +108,7 @@ def test_environment_of_another_extension_version_is_rebuilt(edition_copy: Path)
     assert pickled.exists()
     unchanged = _build(edition_copy, quiet=False)
     assert unchanged.returncode == 0, unchanged.stderr[-3000:]
-    assert re.search(r"\b0 added, 0 changed, 0 removed", unchanged.stdout), unchanged.stdout[-3000:]
+    assert re.search(r"\b0 added, 0 changed, 0 removed", _plain(unchanged.stdout)), unchanged.stdout[-3000:]
 
     with pickled.open("rb") as handle:
         env = pickle.load(handle)
@@ -114,8 +119,9 @@ def test_environment_of_another_extension_version_is_rebuilt(edition_copy: Path)
 
     rebuilt = _build(edition_copy, quiet=False)
     assert rebuilt.returncode == 0, rebuilt.stderr[-3000:]
-    assert "build environment version not current" in rebuilt.stdout
-    added = re.search(r"(\d+) added, 0 changed, 0 removed", rebuilt.stdout)
+    assert "build environment version not current" in _plain(rebuilt.stdout)
+    # Everything is read afresh ("added"); hooks may also list documents as changed.
+    added = re.search(r"(\d+) added, \d+ changed, 0 removed", _plain(rebuilt.stdout))
     tei_docs = len(list((edition_copy / "_build" / "html" / "tei").glob("*.html")))
     assert added and int(added.group(1)) >= tei_docs >= 5, rebuilt.stdout[-3000:]
 

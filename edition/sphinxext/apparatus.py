@@ -20,19 +20,18 @@ of each document. This extension
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
 from docutils import nodes
 from lxml import etree
 from sphinx.application import Sphinx
-from sphinx.domains import Domain
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from edition.citeref import XML_ID, CiteStructureError, citable_units
+from edition.sphinxext.domain import PerDocumentDomain
 from edition.xmlsafe import XMLInputError, parse_file
 
 logger = logging.getLogger(__name__)
@@ -135,33 +134,20 @@ def collect(document: nodes.document) -> ApparatusData:
     return {"title": title.astext() if title else "", "emendations": emendations, "notes": notes}
 
 
-class ApparatusDomain(Domain):
+class ApparatusDomain(PerDocumentDomain):
     """Emendations and editorial notes of each document (the edition-wide view of the apparatus)."""
 
     name = "apparatus"
     label = "Critical apparatus"
     data_version = 1
-    initial_data: dict[str, Any] = {"docs": {}}
 
     @property
     def docs(self) -> dict[str, ApparatusData]:
         return self.data["docs"]
 
-    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+    def collect_doc(self, document: nodes.document) -> ApparatusData | None:
         data = collect(document)
-        if data["emendations"] or data["notes"]:
-            self.docs[docname] = data
-
-    def clear_doc(self, docname: str) -> None:
-        self.docs.pop(docname, None)
-
-    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
-        for docname in docnames:
-            if docname in otherdata["docs"]:
-                self.docs[docname] = otherdata["docs"][docname]
-
-    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:
-        return []
+        return data if data["emendations"] or data["notes"] else None
 
 
 class EmendationsDirective(SphinxDirective):

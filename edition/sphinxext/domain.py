@@ -192,21 +192,27 @@ def collect(document: nodes.document) -> DocData:
     return data
 
 
-class EditionDomain(Domain):
-    """Cross-document data of the Kirov Edition."""
+class PerDocumentDomain(Domain):
+    """A domain that keeps one record per document, as ``sphinx.ext.todo`` does.
 
-    name = "edition"
-    label = "Kirov Edition"
-    data_version = 2
+    Subclasses say what a document contributes (:meth:`collect_doc`); forgetting a
+    document and merging the records of parallel readers is the same for all of them,
+    which is what keeps incremental and ``-j`` builds correct.
+    """
+
     initial_data: dict[str, Any] = {"docs": {}}
 
     @property
-    def docs(self) -> dict[str, DocData]:
+    def docs(self) -> dict[str, Any]:
         return self.data["docs"]
 
+    def collect_doc(self, document: nodes.document) -> Any | None:
+        """The record of one document, or None when it contributes nothing."""
+        raise NotImplementedError
+
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
-        data = collect(document)
-        if any(data.values()):
+        data = self.collect_doc(document)
+        if data:
             self.docs[docname] = data
 
     def clear_doc(self, docname: str) -> None:
@@ -219,6 +225,22 @@ class EditionDomain(Domain):
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:
         return []
+
+
+class EditionDomain(PerDocumentDomain):
+    """Cross-document data of the Kirov Edition."""
+
+    name = "edition"
+    label = "Kirov Edition"
+    data_version = 2
+
+    @property
+    def docs(self) -> dict[str, DocData]:
+        return self.data["docs"]
+
+    def collect_doc(self, document: nodes.document) -> DocData | None:
+        data = collect(document)
+        return data if any(data.values()) else None
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         # Paragraph anchors are the edition's citable objects (they also feed intersphinx).
