@@ -1,11 +1,11 @@
-"""The edition's full-text search index: one Pagefind record per paragraph and note.
+"""The edition's full-text search stage: one index entry per paragraph and note.
 
 Run after Sphinx on the staged HTML (``edition build`` does it before the
 release). Each citable unit of a document page — paragraph, list item, heading,
 block quotation, table row, figure, footnote, editorial note — becomes one
-Pagefind record whose URL is the page plus the unit's anchor
+entry whose URL is the page plus the unit's anchor
 (``tei/dikova.html#dikova-p0123``), so every hit links to the paragraph or the
-note itself. Records carry three filters:
+note itself. Entries can be filtered three ways:
 
 * ``document``: the document's title;
 * ``person``: the register names of the persons mentioned in that unit (from the
@@ -13,21 +13,18 @@ note itself. Records carry three filters:
 * ``part``: ``text`` (running text) or ``apparatus`` (footnotes, editorial notes).
 
 The text indexed is the text the reader sees (the edited reading of the HTML),
-without footnote callouts, page numbers and permalink signs. Pagefind writes a
-chunked index: a browser downloads the entry file, the index chunks holding the
-query's words and the fragments of the results it shows, never the whole index.
+without footnote callouts, page numbers and permalink signs. The index itself
+(:mod:`edition.searchindex`) is chunked: a browser downloads a manifest, the
+shards holding the query's words and the entries of the results it shows,
+never the whole index.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
 import shutil
-import subprocess
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,8 +33,10 @@ from typing import Any
 
 from lxml import html
 
+from edition.searchindex import Entry, write_index
+
 #: Where the bundle is written inside the site (the search page loads it from there).
-BUNDLE_DIR = "pagefind"
+BUNDLE_DIR = "searchindex"
 #: The sidecar of person mentions per anchor, written by the Sphinx extension.
 MENTIONS_FILE = "search-mentions.json"
 #: In the doctree directory: the digest of the inputs of the last index written.
@@ -46,8 +45,9 @@ STAMP_FILE = "search-stamp"
 #: Anchors of searchable units: ``{key}-{kind}{number}`` (see tei/ENCODING.md).
 RECORD_ID = re.compile(r"^[a-z]+-(p|item|head|quote|row|fig|fn|ednote)\d+$")
 APPARATUS_KINDS = frozenset({"fn", "ednote"})
-#: Inline furniture that is not the unit's text: note callouts, page numbers, ¶ links, note labels.
-SKIP_CLASSES = frozenset({"footnote-reference", "fn-ref", "ednote-ref", "permalink", "headerlink", "pb", "label"})
+#: Inline furniture that is not the unit's text: note callouts, page numbers, ¶ links, note labels,
+#: the register card a name link shows on hover.
+SKIP_CLASSES = frozenset({"footnote-reference", "fn-ref", "ednote-ref", "permalink", "headerlink", "pb", "label", "register-info"})
 KIND_LABELS = {
     "p": "paragraph", "item": "list item", "head": "heading", "quote": "quotation",
     "row": "table row", "fig": "figure", "fn": "footnote", "ednote": "editorial note",
@@ -148,87 +148,16 @@ def load_mentions(doctrees: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-class PagefindService:
-    """A synchronous client of the ``pagefind --service`` binary shipped in the wheel.
-
-    The binary's protocol is a stream of base64-encoded JSON messages, each ended
-    by a comma, answered in order. The ``pagefind`` package's own async client polls
-    for each answer with a 0.1 s sleep (2.5 minutes for the 1,449 records of the
-    real edition), so requests are streamed here from a writer thread while the
-    answers are read as they come, which keeps both pipes flowing.
-    """
-
-    def __init__(self) -> None:
-        from pagefind.service import get_executable
-
-        binary = get_executable()
-        if binary is None:
-            raise RuntimeError("the pagefind binary is missing: pip install 'pagefind[extended]'")
-        self._log = tempfile.TemporaryFile()
-        self._proc = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
-        self._next_id = 0
-        self._buffer = b""
-
-    def _encode(self, payload: dict[str, Any]) -> bytes:
-        self._next_id += 1
-        return base64.b64encode(json.dumps({"message_id": self._next_id, "payload": payload}).encode()) + b","
-
-    def _answer(self) -> dict[str, Any]:
-        assert self._proc.stdout is not None
-        while b"," not in self._buffer:
-            chunk = self._proc.stdout.read1(1 << 16)
-            if not chunk:
-                self._log.seek(0)
-                raise RuntimeError(f"pagefind stopped: {self._log.read().decode(errors='replace')[-2000:]}")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b",", 1)
-        payload = json.loads(base64.b64decode(message))["payload"]
-        if payload.get("type") == "Error":
-            raise RuntimeError(f"pagefind: {payload.get('message')}")
-        return payload
-
-    def run(self, config: dict[str, Any], records: list[dict[str, Any]], output_path: str) -> None:
-        """Create an index with ``config``, add ``records``, write it to ``output_path``."""
-        assert self._proc.stdin is not None
-        stdin = self._proc.stdin
-        stdin.write(self._encode({"type": "NewIndex", "config": config}))
-        stdin.flush()
-        index_id = self._answer()["index_id"]
-
-        def write() -> None:
-            # Encoded as they are sent: the whole batch encoded at once would double the memory.
-            for record in records:
-                stdin.write(self._encode({"type": "AddRecord", "index_id": index_id, **record}))
-            stdin.write(self._encode({"type": "WriteFiles", "index_id": index_id, "output_path": output_path}))
-            stdin.flush()
-
-        writer = threading.Thread(target=write, daemon=True)
-        writer.start()
-        try:
-            for _ in range(len(records) + 1):
-                self._answer()
-        finally:
-            writer.join()
-            stdin.close()
-            self._proc.wait()
-            self._log.close()
-
-
-def _write_bundle(records: list[Record], out: Path) -> None:
-    PagefindService().run(
-        {"force_language": "en"},
-        [
-            {
-                "url": r.url,
-                "content": r.text,
-                "language": "en",
-                "meta": {"title": r.title},
-                "filters": {"document": [r.document], "part": [r.part], **({"person": list(r.persons)} if r.persons else {})},
-            }
-            for r in records
-        ],
-        str(out),
-    )
+def index_entries(records: list[Record]) -> list[Entry]:
+    """The records as index entries: page by page, each page's text before its apparatus."""
+    pages: dict[str, list[Record]] = {}
+    for record in records:
+        pages.setdefault(record.url.split("#", 1)[0], []).append(record)
+    return [
+        Entry(r.url, r.title, r.text, r.document, r.part == "apparatus", r.persons)
+        for page in pages.values()
+        for r in sorted(page, key=lambda r: r.part == "apparatus")
+    ]
 
 
 def _inputs_stamp(site: Path, mentions: dict[str, Any]) -> str:
@@ -242,10 +171,11 @@ def _inputs_stamp(site: Path, mentions: dict[str, Any]) -> str:
 
 
 def build_search_index(site: Path, doctrees: Path) -> SearchStats:
-    """Write the Pagefind bundle of ``site`` into ``site/pagefind`` (replacing any old one).
+    """Write the search index of ``site`` into ``site/searchindex`` (replacing any old one).
 
-    Pagefind cannot update an index, so any changed page means a new index; when
-    no document page changed since the last run (a no-op rebuild) nothing is done.
+    The index is written whole (it takes a second or two per thousand pages of
+    text); when no document page changed since the last run (a no-op rebuild)
+    nothing is done.
     """
     started = time.perf_counter()
     mentions = load_mentions(doctrees)
@@ -257,15 +187,14 @@ def build_search_index(site: Path, doctrees: Path) -> SearchStats:
     records = list(site_records(site, mentions))
     tmp = site / f".{BUNDLE_DIR}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    _write_bundle(records, tmp.resolve())
+    tmp.mkdir()
+    index = write_index(index_entries(records), tmp)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     stats = SearchStats(pages=len({r.url.split("#")[0] for r in records}), records=len(records))
     for r in records:
         stats.by_part[r.part] = stats.by_part.get(r.part, 0) + 1
-    files = [p for p in out.rglob("*") if p.is_file()]
-    stats.files = len(files)
-    stats.bytes = sum(p.stat().st_size for p in files)
+    stats.files, stats.bytes = index.files, index.bytes
     stats.seconds = time.perf_counter() - started
     stamp_file.write_text(stamp, encoding="utf-8")
     return stats

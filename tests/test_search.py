@@ -1,15 +1,17 @@
-"""Full-text search: Pagefind records per paragraph and note, the search page, the browser."""
+"""Full-text search: one index entry per paragraph and note, the chunked index, the search page in a browser."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 from lxml import etree
 
 from conftest import ARTIFACTS, REPO
 from edition.search import BUNDLE_DIR, load_mentions, page_records
+from edition.searchindex import FORMAT_VERSION, IndexReader
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -52,6 +54,8 @@ def test_records_are_paragraphs_and_notes_with_their_anchor(built_site: Path):
     note = by_anchor["dikova-fn014"]
     assert note.url == "tei/dikova.html#dikova-fn014" and note.part == "apparatus"
     assert NOTE_ONLY_WORD in note.text
+    # Only the words of the note: not the register card that a name link shows on hover.
+    assert "v Smolnom. (St. Petersburg" in note.text and "headquarters" not in note.text
     # The paragraph holding the callout does not carry the note's words, nor its label or the ¶ sign.
     assert all(NOTE_ONLY_WORD not in r.text for r in records if r.part == "text")
     assert not any("¶" in r.text for r in records)
@@ -66,17 +70,54 @@ def test_records_are_paragraphs_and_notes_with_their_anchor(built_site: Path):
     assert footnotes <= set(by_anchor)
 
 
-def test_sphinx_search_index_is_replaced_by_the_chunked_bundle(built_site: Path):
+def test_sphinx_search_index_is_replaced_by_the_chunked_index(built_site: Path):
     assert not (built_site / "searchindex.js").exists()
-    bundle = built_site / BUNDLE_DIR
-    assert (bundle / "pagefind-entry.json").exists() and (bundle / "pagefind-ui.js").exists()
-    chunks = list((bundle / "index").glob("*.pf_index"))
-    fragments = list((bundle / "fragment").glob("*.pf_fragment"))
-    assert len(chunks) >= 1 and len(fragments) > 1000
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert "en" in entry["languages"]
+    index = built_site / BUNDLE_DIR
+    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == FORMAT_VERSION and manifest["entries"] > 1000
+    shards = list((index / "terms").glob("*.json"))
+    assert len(shards) == len(manifest["shards"]) > 50
+    # No file a query may need is large: the index is never shipped whole.
+    biggest = max(p.stat().st_size for p in index.rglob("*.json") if p.parent.name != "persons")
+    assert biggest < 64_000, biggest
+    documents = json.loads((index / "documents.json").read_text(encoding="utf-8"))
+    assert len(documents) == 5
     page = (built_site / "search.html").read_text(encoding="utf-8")
     assert "searchindex.js" not in page and "http://" not in page.split("<body")[1].replace("http://www.w3.org", "")
+
+
+def test_index_answers_as_the_search_page_does(built_site: Path):
+    reader = IndexReader(built_site / BUNDLE_DIR)
+    hits = reader.search(NOTE_ONLY_WORD)
+    assert [url for url, _title, _text in hits] == ["tei/dikova.html#dikova-fn014"]
+    # A query downloads a few kilobytes, not the index.
+    assert reader.bytes < 20_000, reader.fetched
+    # A word finds the words it begins; every word of a query must be present.
+    assert any("collectivisation" in text.lower() for _u, _t, text in IndexReader(built_site / BUNDLE_DIR).search("collectivi"))
+    both = IndexReader(built_site / BUNDLE_DIR).search("Nikolaev Leningrad", limit=1000)
+    assert both and all("nikola" in t.lower() and "leningrad" in t.lower() for _u, _title, t in both)
+    # Filters: apparatus only, and a person.
+    notes = IndexReader(built_site / BUNDLE_DIR).search("Stalin", part="apparatus", limit=1000)
+    assert notes and all("-fn" in u or "-ednote" in u for u, _t, _x in notes)
+    text = IndexReader(built_site / BUNDLE_DIR).search("Stalin", part="text", limit=1000)
+    assert text and not any("-fn" in u for u, _t, _x in text)
+    everything = IndexReader(built_site / BUNDLE_DIR).search("Leningrad", limit=10_000)
+    with_zinoviev = IndexReader(built_site / BUNDLE_DIR).search("Leningrad", person="Grigory Zinoviev", limit=10_000)
+    assert 0 < len(with_zinoviev) < len(everything)
+
+
+def test_index_is_byte_identical_for_the_same_pages(built_site: Path, tmp_path: Path):
+    from edition.search import index_entries, load_mentions, site_records
+    from edition.searchindex import write_index
+
+    mentions = load_mentions(doctrees_of(built_site))
+    entries = index_entries(list(site_records(built_site, mentions)))
+    write_index(entries, tmp_path / "a")
+    write_index(entries, tmp_path / "b")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert files and all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    published = built_site / BUNDLE_DIR
+    assert all((published / f).read_bytes() == (tmp_path / "a" / f).read_bytes() for f in files)
 
 
 def test_search_page_without_javascript_points_to_the_registers(browser, site_server):
@@ -96,6 +137,7 @@ def test_footnote_only_word_finds_the_footnote(browser, site_server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     fetched: dict[str, int] = {}
     external: list[str] = []
+    errors: list[str] = []
 
     def on_response(response):
         if not response.url.startswith(site_server):
@@ -104,40 +146,80 @@ def test_footnote_only_word_finds_the_footnote(browser, site_server):
             fetched[response.url] = len(response.body())
 
     page.on("response", on_response)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(site_server + "search.html?q=" + NOTE_ONLY_WORD)
-    link = page.locator(".pagefind-ui__result-link").first
+    link = page.locator("a.edition-search-result").first
     link.wait_for(timeout=20_000)
     href = link.get_attribute("href")
     assert href.endswith(f"tei/dikova.html#{anchor}"), href
     assert "footnote 14" in link.inner_text()
-    # Filters are offered: document, person mentioned, text or apparatus.
-    filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
-    assert {"document", "part"} <= {f.strip().lower() for f in filters}, filters
+    assert page.locator("a.edition-search-result").count() == 1
+    assert NOTE_ONLY_WORD in page.locator(".edition-search-excerpt mark").first.inner_text()
+    assert "1 passage (0 in the text, 1 in the apparatus)" in page.locator("#edition-search-status").inner_text()
+    # The form shows the query and offers the filters: document, person mentioned, text or apparatus.
+    assert page.locator("#edition-search-q").input_value() == NOTE_ONLY_WORD
+    assert page.locator("#edition-search-doc option").count() == 6
+    assert page.locator("#edition-search-person option").count() > 20
+    assert page.locator("#edition-search-part option").count() == 3
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "search-footnote.png"), full_page=True)
     link.click()
     page.wait_for_url(re.compile(f"#{anchor}$"))
     assert NOTE_ONLY_WORD in page.locator(f"[id='{anchor}']").inner_text()
     assert not external, external
-    # Only pieces of the index were fetched: the fragments of the results shown, not all of them.
-    fragments_fetched = [u for u in fetched if u.endswith(".pf_fragment")]
-    assert 1 <= len(fragments_fetched) <= 10, fragments_fetched
-    print(f"search {NOTE_ONLY_WORD!r}: {len(fetched)} bundle files, {sum(fetched.values())} bytes fetched")
+    assert not errors, errors
+    # Only pieces of the index were fetched: manifest, documents, one shard, one chunk of entries.
+    assert len(fetched) <= 4 and sum(fetched.values()) < 20_000, fetched
+    print(f"search {NOTE_ONLY_WORD!r}: {len(fetched)} index files, {sum(fetched.values())} bytes fetched")
     page.close()
 
 
-def test_person_filter_narrows_results(browser, site_server):
+def test_filters_narrow_results_and_live_in_the_url(browser, site_server):
     page = browser.new_page()
     page.goto(site_server + "search.html?q=Stalin")
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=20_000)
-    filters = {f.strip().lower() for f in page.locator(".pagefind-ui__filter-name").all_inner_texts()}
-    assert "person" in filters, filters
+    page.locator("a.edition-search-result").first.wait_for(timeout=20_000)
+    status = page.locator("#edition-search-status").inner_text()
+    total = int(status.split()[0])
+    # Choose "apparatus only" and a person, as a reader would: the form submits to the URL.
+    page.select_option("#edition-search-part", "apparatus")
+    page.locator("#edition-search button[type=submit]").click()
+    page.wait_for_url(re.compile(r"part=apparatus"))
+    page.locator("a.edition-search-result").first.wait_for(timeout=20_000)
+    notes = int(page.locator("#edition-search-status").inner_text().split()[0])
+    assert 0 < notes < total
+    hrefs = page.locator("a.edition-search-result").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert all(re.search(r"-(fn|ednote)\d+$", h) for h in hrefs), hrefs
+    # More results are loaded on demand, ten at a time.
+    if notes > 10:
+        assert page.locator("a.edition-search-result").count() == 10
+        page.locator("#edition-search-more").click()
+        page.locator("a.edition-search-result").nth(10).wait_for(timeout=20_000)
     page.close()
+
+
+def test_markup_in_the_index_is_shown_as_text(browser, site_server, built_site: Path, tmp_path: Path):
+    """A source's text is never markup in the results: an index entry holding a script tag stays text."""
+    from edition.searchindex import Entry, write_index
+
+    hostile = built_site / "hostile-search"
+    shutil.rmtree(hostile, ignore_errors=True)
+    write_index([Entry("tei/x.html#x-p0001", "<img src=x onerror=alert(1)>", "zyzzy <script>window.pwned=1</script>",
+                       "<b>doc</b>", False)], hostile / BUNDLE_DIR)
+    shutil.copy2(built_site / "search.html", hostile / "search.html")
+    (hostile / "_static").symlink_to((built_site / "_static").resolve())
+    page = browser.new_page()
+    page.goto(site_server + "hostile-search/search.html?q=zyzzy")
+    link = page.locator("a.edition-search-result").first
+    link.wait_for(timeout=20_000)
+    assert link.inner_text() == "<img src=x onerror=alert(1)>"
+    assert "<script>" in page.locator(".edition-search-excerpt").inner_text()
+    assert page.locator(".edition-search-results img, .edition-search-results script").count() == 0
+    assert page.evaluate("window.pwned === undefined")
+    page.close()
+    shutil.rmtree(hostile)
 
 
 def test_index_is_rebuilt_only_when_a_document_page_changed(built_site: Path, tmp_path: Path):
-    import shutil
-
     from edition.search import build_search_index
 
     site = tmp_path / "site"

@@ -1,13 +1,14 @@
 """The search page and the data the search index needs from Sphinx.
 
-The edition's search is Pagefind's chunked static index (built after Sphinx by
-:mod:`edition.search`), not Sphinx's single ``searchindex.js``, which every
-query would download whole (see ``bench/README.md`` for the measurements).
+The edition's search is a chunked static index (written after Sphinx by
+:mod:`edition.search` in the format of :mod:`edition.searchindex`), not
+Sphinx's single ``searchindex.js``, which every query would download whole
+(see ``bench/README.md`` for the measurements).
 This extension therefore
 
 * switches Sphinx's own search index off for the HTML builder;
 * writes a search page (``search.html``, where the theme's search box already
-  points) that loads Pagefind's UI from the site itself and, without
+  points) whose script reads that index and, without
   JavaScript, says so and points to the registers and the contents;
 * records, when the build ends, which persons each paragraph or note mentions
   and which pages are TEI documents (``search-mentions.json`` in the doctree
@@ -34,13 +35,13 @@ REGISTER_LABELS = {"persons": "persons", "places": "places", "orgs": "organisati
 
 
 def _disable_sphinx_search(app: Sphinx) -> None:
-    # Sphinx's index is one file holding every word of the edition; Pagefind replaces it.
+    # Sphinx's index is one file holding every word of the edition; the chunked index replaces it.
     if app.builder.name in HTML_BUILDERS:
         app.builder.search = False  # type: ignore[attr-defined]
 
 
 def _search_body(app: Sphinx) -> str:
-    """The search page's content: the Pagefind mount point and the no-script message."""
+    """The search page's content: the search form, the result list and the no-script message."""
     builder = app.builder
     domain = cast(EditionDomain, app.env.domains["edition"])
     links = [
@@ -55,16 +56,33 @@ def _search_body(app: Sphinx) -> str:
 <section class="edition-search-page">
 <h1>Search</h1>
 <p class="edition-search-help">Search the text and the apparatus (footnotes and editorial notes)
-of every document. Results link to the paragraph or note; filter them by document, by person
-mentioned and by text or apparatus.</p>
+of every document. Results link to the paragraph or note, in the order of the edition; filter
+them by document, by person mentioned and by text or apparatus. A word also finds the words it
+begins (<em>collectivi</em> finds <em>collectivisation</em>); several words find the passages
+that hold all of them.</p>
 <noscript><p class="edition-search-noscript">Searching needs JavaScript, which is switched off in
 this browser. Every document can still be read and navigated: use {where}, which link to the
 paragraphs.</p></noscript>
-<div id="edition-search" data-bundle="{BUNDLE_DIR}/"></div>
+<form id="edition-search" class="edition-search-form" action="search.html" method="get"
+      role="search" data-index="{BUNDLE_DIR}/" hidden>
+<p><label for="edition-search-q">Words to find</label>
+<input id="edition-search-q" name="q" type="search" autocomplete="off" spellcheck="false">
+<button type="submit">Search</button></p>
+<fieldset class="edition-search-filters"><legend>Filters</legend>
+<label for="edition-search-doc">Document</label>
+<select id="edition-search-doc" name="doc"><option value="">all documents</option></select>
+<label for="edition-search-person">Person mentioned</label>
+<select id="edition-search-person" name="person"><option value="">any or none</option></select>
+<label for="edition-search-part">Part</label>
+<select id="edition-search-part" name="part"><option value="">text and apparatus</option>
+<option value="text">text only</option><option value="apparatus">apparatus only</option></select>
+</fieldset>
+</form>
+<p id="edition-search-status" class="edition-search-status" role="status" aria-live="polite"></p>
+<ol id="edition-search-results" class="edition-search-results"></ol>
+<p><button id="edition-search-more" type="button" hidden>More results</button></p>
 </section>
-<link rel="stylesheet" href="{BUNDLE_DIR}/pagefind-ui.css">
 <link rel="stylesheet" href="_static/search.css">
-<script src="{BUNDLE_DIR}/pagefind-ui.js"></script>
 <script src="_static/search.js"></script>
 """
 

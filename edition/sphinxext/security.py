@@ -86,7 +86,6 @@ _INLINE_STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<body>.*?)</style\s*>", re.S 
 _STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.I)
 _SRC = re.compile(r"\ssrc\s*=", re.I)
 _TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]+)""", re.I)
-_PAGEFIND = re.compile(r"""<script\s[^>]*src=["'][^"']*pagefind[^"']*\.js""", re.I)
 _CSP_META = re.compile(r'\s*<meta http-equiv="Content-Security-Policy"[^>]*>', re.I)
 _CHARSET = re.compile(r"<meta charset=[^>]*>", re.I)
 #: Script types a browser executes; anything else (application/ld+json) is data.
@@ -109,9 +108,7 @@ def policy_for(page: str) -> str:
     styles = [_sha256(m["body"]) for m in _INLINE_STYLE.finditer(page)]
     # A style attribute is hashed as the browser sees it: with character references decoded.
     attrs = [_sha256(html.unescape(m["dq"] if m["dq"] is not None else m["sq"])) for m in _STYLE_ATTR.finditer(page)]
-    # The search page's Pagefind compiles its WebAssembly index reader: allowed there only.
-    wasm = ["'wasm-unsafe-eval'"] if _PAGEFIND.search(page) else []
-    script_src = " ".join(["'self'", *wasm, *sorted(set(scripts))])
+    script_src = " ".join(["'self'", *sorted(set(scripts))])
     style_src = " ".join(["'self'", *sorted(set(styles)), *(["'unsafe-hashes'", *sorted(set(attrs))] if attrs else [])])
     return "; ".join([
         "default-src 'self'",
