@@ -1,4 +1,5 @@
-"""Tag names and dates in a TEI document: ``persName``/``placeName``/``orgName`` and ``date``.
+"""Tag names and dates in a TEI document: ``persName``/``placeName``/``orgName`` and ``date``;
+link the works footnotes cite to the bibliography (``ref type="bibl"``, :func:`link_citations`).
 
 The tagger only wraps existing characters in elements; it never adds, drops or moves
 a character, so :func:`edition.fidelity.source_text` and ``string(text)`` are the same
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from edition.registers import Registers
+from edition.registers import Entry, Registers, bibl_ids_for_note
 
 TEI = "http://www.tei-c.org/ns/1.0"
 T = "{%s}" % TEI
@@ -331,3 +332,204 @@ def _key(tree: etree._ElementTree | etree._Element) -> str:
 def tag_dates(tree: etree._ElementTree | etree._Element) -> list[Change]:
     """Wrap date expressions in ``date`` with ISO ``when``/``from``/``to``/``notBefore``/``notAfter``."""
     return _run(tree, _date_matcher(_key(tree)), apply=True).changes
+
+
+# --- footnote citations ----------------------------------------------------------------
+
+#: ``@type`` of the reference that links a footnote citation to its bibliography entry.
+CITATION_TYPE = "bibl"
+_IBID_WORD = re.compile(r"\s*(ibid\b\.?)", re.IGNORECASE)
+#: Where a further citation in the same note begins: after the end of a sentence.
+_SENTENCE_END = re.compile(r"[.)]\s+(?=\S)")
+_QUOTE_MARKS = "‟’‘„'“”\""
+
+
+def _loose(key: str) -> re.Pattern[str]:
+    """A title as a pattern: any run of spaces, any quotation mark, any case."""
+    parts = []
+    for ch in key:
+        if ch.isspace():
+            if not parts or parts[-1] != r"\s+":
+                parts.append(r"\s+")
+        elif ch in _QUOTE_MARKS:
+            parts.append(f"[{_QUOTE_MARKS}]")
+        else:
+            parts.append(re.escape(ch))
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+#: The direct content of an element: strings (its text and its children's tails) and children.
+Item = str | etree._Element
+
+
+def _items(parent: etree._Element) -> list[Item]:
+    items: list[Item] = [parent.text] if parent.text else []
+    for child in parent:
+        items.append(child)
+        if child.tail:
+            items.append(child.tail)
+    return items
+
+
+def _length(item: Item) -> int:
+    if isinstance(item, str):
+        return len(item)
+    return len("".join(item.itertext())) if isinstance(item.tag, str) else 0  # a comment adds no text
+
+
+def _set_items(parent: etree._Element, items: list[Item]) -> None:
+    for child in list(parent):
+        parent.remove(child)
+    parent.text = None
+    last: etree._Element | None = None
+    for item in items:
+        if isinstance(item, str):
+            if last is None:
+                parent.text = (parent.text or "") + item
+            else:
+                last.tail = (last.tail or "") + item
+        else:
+            item.tail = None
+            parent.append(item)
+            last = item
+
+
+def _spans(items: list[Item]) -> list[tuple[int, int, Item]]:
+    """(start, end, item) of each item in the element's string value."""
+    out, pos = [], 0
+    for item in items:
+        out.append((pos, pos + _length(item), item))
+        pos += _length(item)
+    return out
+
+
+def _outward(spans: list[tuple[int, int, Item]], start: int, end: int) -> tuple[int, int]:
+    """Widen ``start``/``end`` to the edges of the child elements they fall inside."""
+    for s, e, item in spans:
+        if isinstance(item, str):
+            continue
+        if s < start < e:
+            start = s
+        if s < end < e:
+            end = e
+    return start, end
+
+
+def _wrap_range(parent: etree._Element, start: int, end: int, new: etree._Element) -> None:
+    """Move the content of ``parent`` between two offsets of its string value into ``new``."""
+    before: list[Item] = []
+    inside: list[Item] = []
+    after: list[Item] = []
+    for s, e, item in _spans(_items(parent)):
+        if isinstance(item, str):
+            if s < start:
+                before.append(item[: start - s])
+            if s < end and e > start:
+                inside.append(item[max(start, s) - s : min(end, e) - s])
+            if e > end:
+                after.append(item[max(0, end - s):])
+        elif e <= start:
+            before.append(item)
+        elif s >= end:
+            after.append(item)
+        else:
+            inside.append(item)
+    _set_items(new, [i for i in inside if i != ""])
+    _set_items(parent, [i for i in (*before, new, *after) if i != ""])
+
+
+def _citation_range(flat: str, spans: list[tuple[int, int, Item]], entry: Entry, cursor: int,
+                    first: bool) -> tuple[int, int] | None:
+    """Where the citation of ``entry`` stands in a note's string value, searching from ``cursor``.
+
+    It begins at the note's first character (the first citation) or after the sentence
+    before the author's surname; it ends after the year of publication (and the closing
+    parenthesis of the imprint), so that the page cited stays outside. A year printed inside
+    an emendation ends it before the emendation; a work without a year ends after its
+    title or address.
+    """
+    keys = ([entry.titles[0]] if entry.titles else []) + [t.split("://", 1)[-1] for t in entry.targets]
+    found = [m for k in keys if k for m in [_loose(k).search(flat, cursor)] if m]
+    if not found:
+        return None
+    title = min(found, key=lambda m: (m.start(), -m.end()))
+    if first:
+        start = len(flat) - len(flat.lstrip())
+    else:
+        surname = entry.authors[0].split()[-1] if entry.authors else ""
+        at = flat.rfind(surname, cursor, title.start()) if surname else -1
+        stop = at if at >= 0 else title.start()
+        start = cursor
+        for m in _SENTENCE_END.finditer(flat, cursor, stop):
+            start = m.end()
+        while start < stop and flat[start] in " .,;":
+            start += 1
+    year = next((d.when[:4] for d in entry.dates if d.kind == "publication"), "")
+    end = None
+    if year:
+        for s, e, item in spans:
+            if s >= title.end() and not isinstance(item, str) and _local(item) == "date" \
+                    and (item.get("when") or "").startswith(year):
+                end = e
+                break
+        if end is None:
+            m = re.compile(rf"(?<!\d){year}(?!\d)").search(flat, title.end())
+            if m:
+                holder = next((item for s, e, item in spans if s <= m.start() < e), None)
+                end = m.end() if isinstance(holder, str) else title.end()
+    if end is None:
+        end = max(m.end() for m in found)
+    if end < len(flat) and flat[end] == ")":
+        end += 1
+    return _outward(spans, start, end)
+
+
+def link_citations(tree: etree._ElementTree | etree._Element, registers: Registers) -> list[Change]:
+    """Mark what each footnote cites as ``<ref type="bibl" target="#bib-…">``.
+
+    Footnotes are resolved in document order by :func:`edition.registers.bibl_ids_for_note`
+    (short forms by their title, "Ibid." to the work the footnote before cites). The
+    reference spans the citation of the work (author, title, imprint, year); the page cited
+    stays outside it. No character is added, dropped or moved. A footnote that already has
+    such a reference is left as it is (its targets count for a following "Ibid.");
+    a footnote whose text is lost, or that cites nothing known, gets none.
+    """
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    text_el = root if root.tag == T + "text" else root.find(T + "text")
+    if text_el is None:
+        return []
+    changes: list[Change] = []
+    previous: list[str] = []
+    for note in text_el.iter(T + "note"):
+        if note.get("place") != "foot":
+            continue
+        flat = "".join(note.itertext())
+        existing = [r for r in note.iter(T + "ref") if r.get("type") == CITATION_TYPE]
+        if existing:
+            previous = [t.lstrip("#") for r in existing for t in (r.get("target") or "").split()]
+            continue
+        if not flat.strip():
+            continue
+        ids = bibl_ids_for_note(flat, registers, previous)
+        if not ids:
+            continue
+        spans = _spans(_items(note))
+        ranges: list[tuple[int, int, str]] = []
+        ibid = _IBID_WORD.match(flat)
+        if ibid:
+            ranges.append((ibid.start(1), ibid.end(1), f"#{ids[0]}"))
+        else:
+            cursor = 0
+            for ident in ids:
+                found = _citation_range(flat, spans, registers[ident], cursor, first=not ranges)
+                if found is None:
+                    continue
+                ranges.append((*found, f"#{ident}"))
+                cursor = found[1]
+        for start, end, target in ranges:
+            changes.append(Change("ref", flat[start:end], {"type": CITATION_TYPE, "target": target}, note.sourceline))
+        for start, end, target in reversed(ranges):  # from the end: earlier offsets stay valid
+            attrs = {"type": CITATION_TYPE, "target": target}
+            _wrap_range(note, start, end, etree.Element(T + "ref", attrs, nsmap=None))
+        previous = ids
+    return changes

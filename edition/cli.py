@@ -107,8 +107,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Preview: build, serve on localhost, rebuild on change."""
     from edition.serve import serve
 
-    serve(args.port)
-    return 0
+    return serve(args.port)
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -131,8 +130,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    """Tag untagged registered names (and, with --dates, date expressions) in place."""
-    from edition.annotate import name_report, tag_dates
+    """Tag untagged registered names (and, with --dates, date expressions) in place.
+
+    With --citations, the works the footnotes cite are first linked to the bibliography,
+    so that an author's name in a citation is not tagged as a mention of a person.
+    """
+    from edition.annotate import link_citations, name_report, tag_dates
     from edition.registers import load_registers
     from edition.xmlsafe import parse_file, write_tree
 
@@ -140,12 +143,14 @@ def cmd_tag(args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
         tree = parse_file(path)
+        citations = link_citations(tree, registers) if args.citations else []
         report = name_report(tree, registers, apply=True)
         dates = tag_dates(tree) if args.dates else []
         for skipped in report.skipped:
             print(f"{name}:{skipped.line or 0}: skipped {skipped.text!r}: {skipped.reason}")
         write_tree(path, tree)
-        print(f"{name}: {len(report.changes)} names, {len(dates)} dates tagged, {len(report.skipped)} skipped")
+        print(f"{name}: {len(report.changes)} names, {len(dates)} dates tagged, {len(report.skipped)} skipped"
+              + (f", {len(citations)} citations linked" if args.citations else ""))
     return 0
 
 
@@ -193,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.set_defaults(func=cmd_new_id)
     p = sub.add_parser("serve", help="preview server on localhost that rebuilds when TEI changes")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free port)")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("suggest", help="list untagged occurrences of registered names")
     p.add_argument("kind", choices=("persons", "places", "orgs", "names"))
@@ -202,6 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tag", help="tag untagged registered names (and dates) in TEI files, in place")
     p.add_argument("files", nargs="+")
     p.add_argument("--dates", action="store_true", help="also tag date expressions")
+    p.add_argument("--citations", action="store_true",
+                   help="also link the works footnotes cite to tei/bibliography.xml (ref type=\"bibl\")")
     p.set_defaults(func=cmd_tag)
     p = sub.add_parser("package", help="write a BagIt package of the built edition into _build/bag")
     p.add_argument("--build-dir", help="the build directory (default: _build)")

@@ -123,7 +123,8 @@ def _named_entry(el: etree._Element, kind: str, name_tag: str) -> Entry:
 def _bibl_entry(el: etree._Element) -> Entry:
     authors = tuple(_text(a) for a in el.iter(T + "author")) or tuple(_text(a) for a in el.findall(T + "editor"))
     titles = tuple(_text(t) for t in el.iter(T + "title"))
-    date = el.find(T + "date")
+    # The year of the edition cited; a first publication (date type="first") is not it.
+    date = next((d for d in el.findall(T + "date") if d.get("type") is None), el.find(T + "date"))
     year = (date.get("when") or "")[:4] if date is not None else ""
     first = authors[0].split()[-1] if authors else (titles[0] if titles else "")
     label = f"{first} {year}".strip()
@@ -178,14 +179,15 @@ def bibl_ids_for_note(note_text: str, registers: Registers, previous: Iterable[s
 
     A work is recognised by its first title (or its URL) in the note; short forms
     ("Khlevniuk, Master of the House, 2009, 10") therefore resolve like full ones.
-    "Ibid." resolves to ``previous`` (the ids of the note before). When several titles
+    "Ibid." resolves to the last of ``previous`` (the ids of the note before: "ibidem"
+    repeats the work cited just before, the last one where a note cites several). When several titles
     occur, a later one counts as a further citation only if its first author's surname
     stands between it and the previous citation and no "in ed." / "in edited by"
     does (otherwise it is the volume an article appeared in).
     """
     text = _norm(note_text)
     if _IBID.match(text):
-        return list(previous)
+        return list(previous)[-1:]
     hits: list[tuple[int, int, Entry]] = []
     for entry in registers.of_kind("bibl"):
         keys = [_norm(entry.titles[0])] if entry.titles else []

@@ -54,6 +54,10 @@ EXPECTED_KINDS = {
     ("orgName", "ref"): "org",
     ("*", "source"): "bibl",
 }
+#: The same for a typed element: (element, @type, attribute), e.g. a footnote's citation.
+EXPECTED_KINDS_TYPED = {
+    ("ref", "bibl", "target"): "bibl",
+}
 #: The register file that holds each kind of entry (for the advice).
 REGISTER_OF = {"person": "tei/persons.xml", "place": "tei/places.xml", "org": "tei/orgs.xml", "bibl": "tei/bibliography.xml"}
 
@@ -359,7 +363,8 @@ def check_cross_file(
     for shown, tree in checked:
         for el, att, ident in _pointers(tree):
             name = _local(el) or ""
-            expected = EXPECTED_KINDS.get((name, att)) or EXPECTED_KINDS.get(("*", att))
+            expected = (EXPECTED_KINDS_TYPED.get((name, el.get("type") or "", att))
+                        or EXPECTED_KINDS.get((name, att)) or EXPECTED_KINDS.get(("*", att)))
             target = targets.get(ident)
             if target is None:
                 problems.append(_unresolved(shown, el, att, ident, expected, targets, by_kind))

@@ -94,12 +94,12 @@ def _state(path: Path) -> tuple[str, str, dict[str, anchors.Anchor], set[str]]:
 
 @pytest.fixture(scope="module")
 def helpers_run(tmp_path_factory) -> tuple[Path, dict[str, tuple], list[str]]:
-    """A copy of the edition on which suggest, new-id and tag (with dates) have run."""
+    """A copy of the edition on which suggest, new-id and tag (with dates and citations) have run."""
     root = copy_edition(tmp_path_factory.mktemp("helpers"))
     files = [f"tei/{d.key}.xml" for d in DOCUMENTS]
     before = {name: _state(root / name) for name in files}
     outputs = []
-    for args in (("suggest", "names", *files), ("new-id", *files), ("tag", "--dates", *files)):
+    for args in (("suggest", "names", *files), ("new-id", *files), ("tag", "--dates", "--citations", *files)):
         proc = run_edition(*args, root=root)
         assert proc.returncode == 0, proc.stderr
         outputs.append(proc.stdout)

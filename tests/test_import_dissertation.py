@@ -86,17 +86,15 @@ def test_footnote_texts_survive_only_where_the_source_has_them(tree, converted):
 
 
 def source_text_of(note: etree._Element) -> str:
-    """The source reading of a note's content (sic, not corr; hyphens kept)."""
-    out: list[str] = []
-    for el in note.iter():
-        if el is note:
-            out.append(el.text or "")
-            continue
-        tag = etree.QName(el).localname
-        if tag not in ("corr", "label") and not any(etree.QName(a).localname == "corr" for a in el.iterancestors()):
-            out.append(el.text or "")
-        out.append(el.tail or "")
-    return "".join(out)
+    """The source reading of a note's content (sic, not corr; hyphens kept), in document order
+    at any depth (a citation's ``ref`` holds names and dates of its own)."""
+
+    def reading(el: etree._Element) -> str:
+        if etree.QName(el).localname in ("corr", "label"):
+            return ""
+        return (el.text or "") + "".join(reading(child) + (child.tail or "") for child in el)
+
+    return reading(note)
 
 
 def test_table_1_figures_and_dates(tree):

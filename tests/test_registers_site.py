@@ -178,3 +178,83 @@ def test_incremental_build_updates_the_registers(tmp_path: Path):
     assert _listed_mentions(persons.get_element_by_id("kirov"))[("dikova", "dikova-p0001")] > 0
     places = _page(site, "registers/places.html")
     assert sum(_listed_mentions(places.get_element_by_id("leningrad")).values()) > 50
+
+
+# --- the bibliography ---------------------------------------------------------------------
+
+
+def _expected_citations(key: str) -> Counter[tuple[str, str]]:
+    """(document, footnote) of every citation of the work ``key`` in the TEI (``ref type="bibl"``)."""
+    found: Counter[tuple[str, str]] = Counter()
+    for doc in DOCUMENTS:
+        for ref in parse_file(doc.tei_path).iterfind(f".//t:text//t:ref[@type='bibl'][@target='#{key}']", TEI):
+            holder = next(a for a in ref.iterancestors() if a.get(XML_ID))
+            found[(doc.key, holder.get(XML_ID))] += 1
+    return found
+
+
+def test_domain_collects_each_citation_at_its_footnote() -> None:
+    """What a document contributes to the bibliography page is read from its own doctree."""
+    from docutils.frontend import get_default_settings
+    from docutils.parsers import docutils_xml
+    from docutils.utils import new_document
+
+    from edition.sphinxext.domain import collect
+    from edition.transform import transformer
+
+    path = REPO / "tei" / "dikova.xml"
+    settings = get_default_settings(docutils_xml.Parser)
+    settings.report_level = 5
+    document = new_document(str(path), settings)
+    docutils_xml.Parser().parse(transformer().transform(path).xml, document)
+    mentions = collect(document)["mentions"]
+    cited = Counter(("dikova", m["anchor"], m["key"]) for m in mentions if m["register"] == "bibliography")
+    expected = Counter(("dikova", anchor, e.id) for e in load_registers(REPO / "tei").of_kind("bibl")
+                       for (_, anchor), n in _expected_citations(e.id).items() for _ in range(n))
+    assert cited == expected and sum(cited.values()) == 51
+    # a name inside a citation is shown as text (no link in a link) but is still a mention
+    smolny = [m for m in mentions if m["key"] == "smolny" and m["anchor"] == "dikova-fn014"]
+    assert len(smolny) == 1 and "vystrelom v Smolnom" in smolny[0]["context"]
+
+
+def test_bibliography_page_lists_every_work_and_the_footnotes_citing_it(built_site: Path):
+    page = _page(built_site, "registers/bibliography.html")
+    tree = parse_file(REPO / "tei" / "bibliography.xml")
+    works = tree.findall(".//t:listBibl/t:bibl", TEI)
+    assert len(works) == 37
+    assert [e.get("id") for e in _find(page, "div.register-entry")] == sorted(
+        (w.get(XML_ID) for w in works), key=lambda i: load_registers(REPO / "tei")[i].display.casefold())
+    for work in works:
+        box = page.get_element_by_id(work.get(XML_ID))
+        citation = " ".join(_find(box, "p.entry-citation")[0].text_content().split())
+        parts = work.findall("t:author", TEI) + work.findall("t:editor", TEI) + work.findall(".//t:title", TEI) \
+            + work.findall("t:pubPlace", TEI) + work.findall("t:publisher", TEI) + work.findall("t:date", TEI)
+        for part in parts:  # author, title, place, publisher, year: all of them, as recorded
+            assert " ".join("".join(part.itertext()).split()) in citation, (work.get(XML_ID), part.tag)
+        expected = _expected_citations(work.get(XML_ID))
+        assert expected, work.get(XML_ID)
+        assert _listed_mentions(box) == expected, work.get(XML_ID)
+        for doc, anchor in expected:
+            assert _page(built_site, f"tei/{doc}.html").get_element_by_id(anchor) is not None
+
+
+def test_footnote_citation_and_bibliography_entry_link_each_other(built_site: Path):
+    bibliography = _page(built_site, "registers/bibliography.html")
+    entry = bibliography.get_element_by_id("bib-kirilina1993")
+    (mention,) = _find(entry, "p.mention")
+    assert _find(mention, "a")[0].get("href") == "../tei/dikova.html#dikova-fn014"
+    assert _find(mention, "a")[0].text_content() == "note 14"
+    assert "Rikoshet" in mention.text_content()
+    dikova = _page(built_site, "tei/dikova.html")
+    (link,) = _find(dikova.get_element_by_id("dikova-fn014"), "a.bibl")
+    assert link.get("href") == "../registers/bibliography.html#bib-kirilina1993"
+    assert link.text_content().startswith("Alla Kirilina, Rikoshet")
+    # Ibid. links to the work cited just before, and the entry lists both footnotes
+    (ibid,) = _find(dikova.get_element_by_id("dikova-fn131"), "a.bibl")
+    assert ibid.get("href") == "../registers/bibliography.html#bib-kirov1944"
+    assert ibid.text_content().startswith("Ibid")
+    hrefs = [a.get("href") for a in _find(bibliography.get_element_by_id("bib-kirov1944"), "p.mention > a")]
+    assert hrefs == ["../tei/dikova.html#dikova-fn130", "../tei/dikova.html#dikova-fn131"]
+    assert not dikova.xpath("//a//a")  # names inside a citation are no links inside the link
+    nav = {a.get("href") for a in _find(dikova, "div.sphinxsidebar a")}
+    assert "../registers/bibliography.html" in nav

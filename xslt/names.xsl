@@ -6,6 +6,11 @@
   and to rewrite the link for each builder. A date keeps its ISO value(s) as
   attributes for the chronology.
 
+  A footnote's citation, ref type="bibl" target="#bib-getty1999", points into the
+  bibliography register in the same way (register="bibliography"). A name inside it
+  (the author, a name in the title) cannot be a link inside a link: it keeps its
+  register/key attributes, so it still counts as a mention, but it is an inline.
+
   An identification by the editors: a passage that describes a person without
   naming him carries corresp="#zinoviev" cert resp, and an editorial note at its
   start names him (persName ref="#zinoviev"). That name's reference also gets
@@ -48,17 +53,40 @@
         select="f:classes(., (lower-case(local-name()), @cert ! ('cert-' || .)))"/>
     <xsl:choose>
       <xsl:when test="exists($register) and exists($ref)">
-        <reference refuri="{$register-base}{$register}.html#{f:bare-id($ref)}" classes="{$classes}"
-            register="{$register}" key="{f:bare-id($ref)}">
+        <xsl:variable name="in-link" as="xs:boolean" select="exists(ancestor::ref[normalize-space(@target)])"/>
+        <xsl:element name="{if ($in-link) then 'inline' else 'reference'}">
+          <xsl:if test="not($in-link)">
+            <xsl:attribute name="refuri" select="$register-base || $register || '.html#' || f:bare-id($ref)"/>
+          </xsl:if>
+          <xsl:attribute name="classes" select="$classes"/>
+          <xsl:attribute name="register" select="$register"/>
+          <xsl:attribute name="key" select="f:bare-id($ref)"/>
           <xsl:for-each select="f:identified-passage(., f:bare-id($ref))">
             <xsl:attribute name="identifies" select="f:id(.)"/>
             <xsl:attribute name="cert" select="(@cert, 'unknown')[1]"/>
           </xsl:for-each>
           <xsl:apply-templates mode="m:docutils"/>
-        </reference>
+        </xsl:element>
       </xsl:when>
       <xsl:otherwise>
         <inline classes="{$classes}"><xsl:apply-templates mode="m:docutils"/></inline>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A citation of a work of the bibliography. A target in the document itself (a TEI
+       file with a listBibl of its own) stays an ordinary link within the page. -->
+  <xsl:template match="ref[@type = 'bibl'][starts-with(normalize-space(@target), '#')]" mode="m:docutils">
+    <xsl:variable name="key" as="xs:string" select="f:bare-id(@target)"/>
+    <xsl:choose>
+      <xsl:when test="exists(id($key, root(.)))">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <reference refuri="{$register-base}bibliography.html#{$key}" classes="{f:classes(., 'ref')}"
+            register="bibliography" key="{$key}">
+          <xsl:apply-templates mode="m:docutils"/>
+        </reference>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

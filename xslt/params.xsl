@@ -12,7 +12,7 @@
   <!-- The document key (id prefix), e.g. 'dikova'. Empty: taken from TEI/@n or TEI/@xml:id. -->
   <xsl:param name="doc-key" as="xs:string" select="''"/>
 
-  <!-- Prefix of links into the registers (persons, places, orgs). The Sphinx extension
+  <!-- Prefix of links into the registers (persons, places, orgs, bibliography). The Sphinx extension
        rewrites these links for each builder; standalone output uses them as written. -->
   <xsl:param name="register-base" as="xs:string" select="''"/>
 

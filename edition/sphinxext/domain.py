@@ -1,7 +1,8 @@
 """The edition's domain: what each TEI document contributes to the whole edition.
 
 Per document it records the paragraph anchors, footnotes, register mentions
-(persons, places, orgs), dates, and which register pages it holds. The data is
+(persons, places, orgs, and the works its footnotes cite), dates, and which register
+pages it holds. The data is
 kept per docname, so ``clear_doc`` and ``merge_domaindata`` are exact and
 incremental and parallel (``-j``) builds stay correct.
 """
@@ -21,9 +22,9 @@ DATE_ATTRIBUTES = ("when", "from", "to", "notBefore", "notAfter")
 
 
 class Mention(TypedDict):
-    register: str  #: persons, places or orgs
-    key: str  #: register id, e.g. ``stalin``
-    anchor: str  #: id of the paragraph (or nearest block) that mentions it
+    register: str  #: persons, places, orgs or bibliography (a footnote's citation of a work)
+    key: str  #: register id, e.g. ``stalin``, ``bib-getty1999``
+    anchor: str  #: id of the paragraph (or nearest block, e.g. the footnote) that mentions it
     text: str  #: the words of the text
     context: str  #: a few words around the mention ("… before [text] after …")
     editorial: bool  #: inside an editorial note (the editors' words, not the source's)
@@ -250,7 +251,7 @@ class EditionDomain(PerDocumentDomain):
 
     # Queries used by the register pages and by tests.
     def register_page(self, kind: str) -> str | None:
-        """The docname holding the register ``kind`` (persons, places, orgs), if any."""
+        """The docname holding the register ``kind`` (persons, places, orgs, bibliography), if any."""
         return next((d for d, data in sorted(self.docs.items()) if kind in data["registers"]), None)
 
     def mentions(self, register: str) -> dict[str, list[tuple[str, Mention]]]:

@@ -6,4 +6,4 @@ from docutils import nodes
 
 
 class register_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
-    """Stands where a register (persons, places, orgs) will be listed; filled at doctree-resolved."""
+    """Stands where a register (persons, places, orgs, bibliography) will be listed; filled at doctree-resolved."""

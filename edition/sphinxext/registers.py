@@ -1,22 +1,26 @@
-"""Register pages (persons, places, organisations), the chronology, and the links into them.
+"""Register pages (persons, places, organisations, bibliography), the chronology, and the links into them.
 
 A page declares a register with ``.. edition-register:: persons`` (``places``,
-``orgs``, ``chronology``); the directive leaves a placeholder that is filled at
+``orgs``, ``bibliography``, ``chronology``); the directive leaves a placeholder that is filled at
 ``doctree-resolved``, once every document has been read (as ``todolist`` is in
 ``sphinx.ext.todo``). A register lists every entry of ``tei/{persons,places,orgs}.xml``
 with its name variants, dates and role, and under it every mention in the documents:
-a link to the mention's paragraph anchor with a few words of context. The chronology
-lists every dated expression in date order, grouped by date, with its source.
+a link to the mention's paragraph anchor with a few words of context. The bibliography
+lists every work of ``tei/bibliography.xml`` (author, title, place, publisher, year) and
+under it every footnote that cites it (``ref type="bibl"``), "Ibid." included, each a link
+to the footnote. The chronology lists every dated expression in date order, grouped by
+date, with its source.
 
 Because a register page shows what *other* documents contain, it is re-read and
 rewritten whenever any document changes (``env-get-outdated``), and it depends on the
 register file it lists (``note_dependency``), so incremental builds stay exact.
 
-Name references from the XSLT (``reference register="persons" key="stalin"``) are
+Name references from the XSLT (``reference register="persons" key="stalin"``) and
+citations (``reference register="bibliography" key="bib-getty1999"``) are
 rewritten for the current builder to point at the register entry; in HTML they carry
-the normalised name and dates in a ``span.register-info`` that CSS reveals on hover
-and keyboard focus (no JavaScript). Without a register page they become plain
-classed inlines, never dead links.
+the normalised name and dates (for a work: its full citation) in a ``span.register-info``
+that CSS reveals on hover and keyboard focus (no JavaScript). Without a register page
+they become plain classed inlines, never dead links.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from edition.sphinxext.domain import DateMention, EditionDomain, Mention
 from edition.sphinxext.nodes import register_placeholder
 
 #: Register page kind → the entry kind of :mod:`edition.registers` it lists.
-REGISTERS: dict[str, str] = {"persons": "person", "places": "place", "orgs": "org"}
+REGISTERS: dict[str, str] = {"persons": "person", "places": "place", "orgs": "org", "bibliography": "bibl"}
 #: Every kind of page the directive can fill.
 PAGES = (*REGISTERS, "chronology")
 
@@ -85,6 +89,8 @@ def info_text(entry: Entry) -> str:
     if entry.kind == "person":
         span = lifespan(entry)
         return f"{entry.display} ({span})" if span else entry.display
+    if entry.kind == "bibl":
+        return entry.role or entry.display
     return f"{entry.display}: {entry.role}" if entry.role else entry.display
 
 
@@ -187,6 +193,68 @@ def register_entries(app: Sphinx, kind: str, fromdocname: str) -> nodes.Element:
     return body
 
 
+# --- the bibliography ----------------------------------------------------------------------
+
+
+def _is_web_address(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+def _citation_item(app: Sphinx, fromdocname: str, docname: str, mention: Mention, label: str) -> nodes.list_item:
+    """One footnote citing a work: a link to the note, its words, its anchor."""
+    para = nodes.paragraph(classes=["mention", "citation"])
+    para += _link(app, fromdocname, docname, mention["anchor"],
+                  nodes.inline("", f"note {label}" if label else mention["anchor"], classes=["note-label"]))
+    para += nodes.Text(": ")
+    para += nodes.inline("", mention["context"] or mention["text"], classes=["context"])
+    para += nodes.Text(" ")
+    para += nodes.literal("", mention["anchor"], classes=["anchor-id"])
+    return nodes.list_item("", para)
+
+
+def bibliography(app: Sphinx, fromdocname: str) -> nodes.Element:
+    """Every work of the bibliography, by author and year, with the footnotes that cite it."""
+    registers = registers_for(app)
+    domain = _domain(app)
+    found = domain.mentions("bibliography")
+    labels = {(docname, note["id"]): note["label"]
+              for docname, data in domain.docs.items() for note in data["footnotes"]}
+    body = nodes.container(classes=["register", "bibliography"])
+    for entry in sorted(registers.of_kind("bibl"), key=_sort_key):
+        citations = found.get(entry.id, [])
+        box = nodes.container(ids=[entry.id], classes=["register-entry"])
+        head = nodes.paragraph(classes=["entry-head"])
+        head += nodes.strong(entry.display, entry.display)
+        if citations:
+            head += nodes.Text(f" — cited in {len(citations)} footnote{'s' if len(citations) != 1 else ''}")
+        box += head
+        # Author, title, place, publisher and year, as the editors recorded the work.
+        citation = nodes.paragraph("", entry.role, classes=["entry-citation"])
+        for url in entry.targets:
+            citation += nodes.Text(" ")
+            citation += (nodes.reference(url, url, refuri=url) if _is_web_address(url)
+                         else nodes.literal(url, url))
+        box += citation
+        if not citations:
+            box += nodes.paragraph("", "Not cited in the documents.", classes=["entry-none"])
+        by_doc: dict[str, list[Mention]] = {}
+        for docname, mention in citations:
+            by_doc.setdefault(docname, []).append(mention)
+        docs = nodes.bullet_list(classes=["entry-documents"])
+        for docname, items in by_doc.items():
+            label = nodes.paragraph("", "", nodes.strong("", _doc_title(app, docname)),
+                                    nodes.Text(f" ({len(items)})"))
+            listing = nodes.bullet_list(classes=["mentions"])
+            for mention in items:
+                listing += _citation_item(app, fromdocname, docname, mention,
+                                          labels.get((docname, mention["anchor"]), ""))
+            docs += nodes.list_item("", label, listing)
+        if by_doc:
+            box += docs
+        body += box
+    return body
+
+
 # --- the chronology ------------------------------------------------------------------------
 
 
@@ -267,10 +335,15 @@ def chronology(app: Sphinx, fromdocname: str) -> nodes.Element:
 
 
 def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """Replace each placeholder by its register or by the chronology."""
+    """Replace each placeholder by its register, the bibliography or the chronology."""
     for placeholder in list(doctree.findall(register_placeholder)):
         kind = placeholder["kind"]
-        filled = chronology(app, fromdocname) if kind == "chronology" else register_entries(app, kind, fromdocname)
+        if kind == "chronology":
+            filled = chronology(app, fromdocname)
+        elif kind == "bibliography":
+            filled = bibliography(app, fromdocname)
+        else:
+            filled = register_entries(app, kind, fromdocname)
         placeholder.replace_self(filled)
 
 
@@ -278,7 +351,7 @@ def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
 
 
 def link_names(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """Point name references at their register entry, with the entry's name and dates on hover/focus."""
+    """Point name references and citations at their register entry, with the entry on hover/focus."""
     domain = _domain(app)
     pages = {kind: domain.register_page(kind) for kind in REGISTERS}
     registers = registers_for(app)
