@@ -31,7 +31,7 @@ from edition.sphinxext.domain import EditionDomain
 STATIC = Path(__file__).parent / "static"
 #: The page links below are relative to a search page at the site root, as ``html`` writes it.
 HTML_BUILDERS = frozenset({"html"})
-REGISTER_LABELS = {"persons": "persons", "places": "places", "orgs": "organisations"}
+REGISTER_LABELS = {"persons": "persons", "places": "places", "orgs": "organisations", "bibliography": "works cited"}
 
 
 def _disable_sphinx_search(app: Sphinx) -> None:
