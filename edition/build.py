@@ -113,7 +113,8 @@ def build(
     # Dates that Sphinx writes (copyright, last-updated) come from the last commit, not the clock.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(root)))
     started = time.perf_counter()
-    report = validate(None)
+    # What each file said last time is kept beside the doctrees: only changed files are checked again.
+    report = validate(None, cache=build_dir / ".staging" / "validation")
     result.timings["validate"] = time.perf_counter() - started
     if not report.ok:
         result.messages.extend(report.format_text().splitlines())

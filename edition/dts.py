@@ -203,37 +203,66 @@ def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
+@dataclass
+class DocumentApi:
+    """The part of the API that one document makes."""
+
+    key: str
+    units: int  #: its citable units
+    member: dict[str, Any]  #: its entry in ``collection.json``
+    files: dict[str, bytes] = field(default_factory=dict)  #: path relative to ``api/dts/`` → bytes
+
+
+def document_api(path: Path, t: Templates, base_url: str) -> DocumentApi:
+    """The files of one TEI document: its resource, navigation and passages."""
+    tree = parse_file(path)
+    meta = document_metadata(tree)
+    units = citable_units(tree, meta.key)
+    key = meta.key
+    api = DocumentApi(key, len(units), resource(meta, tree, t, full=False))
+    api.files[f"collection/{key}.json"] = _dump(resource(meta, tree, t, full=True)).encode()
+    api.files[f"navigation/{key}.json"] = _dump(navigation(meta, tree, units, t, base_url, None)).encode()
+    api.files[f"document/{key}.xml"] = Path(path).read_bytes()
+    for unit in units:
+        api.files[f"navigation/{key}/{unit.ref}.json"] = _dump(navigation(meta, tree, units, t, base_url, unit)).encode()
+        api.files[f"document/{key}/{unit.ref}.xml"] = passage(unit)
+    return api
+
+
+def edition_files(members: list[dict[str, Any]], t: Templates, title: str) -> dict[str, bytes]:
+    """The files of the whole edition: the root collection and the entry point."""
+    return {
+        "collection.json": _dump(collection(members, t, title)).encode(),
+        "index.json": _dump(entry_point(t)).encode(),
+    }
+
+
+def templates(base_url: str) -> Templates:
+    """The URI templates of the API of an edition at ``base_url``."""
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    return Templates(f"{base_url}{API_DIR}/")
+
+
 def write_api(out_dir: Path, paths: list[Path], base_url: str = DEFAULT_BASE_URL, title: str = "The Kirov Edition") -> ApiReport:
     """Write the static DTS API for the TEI documents at ``paths`` into ``out_dir`` (…/api/dts)."""
     base_url = base_url if base_url.endswith("/") else base_url + "/"
-    t = Templates(f"{base_url}{API_DIR}/")
+    t = templates(base_url)
     report = ApiReport()
 
-    def write(rel: str, data: str | bytes) -> None:
-        path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, str):
-            path.write_text(data, encoding="utf-8", newline="")
-        else:
-            path.write_bytes(data)
-        report.files.append(path)
+    def write(files: dict[str, bytes]) -> None:
+        for rel, data in files.items():
+            target = out_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            report.files.append(target)
 
     members = []
     for path in paths:
-        tree = parse_file(path)
-        meta = document_metadata(tree)
-        units = citable_units(tree, meta.key)
-        report.units[meta.key] = len(units)
-        key = meta.key
-        members.append(resource(meta, tree, t, full=False))
-        write(f"collection/{key}.json", _dump(resource(meta, tree, t, full=True)))
-        write(f"navigation/{key}.json", _dump(navigation(meta, tree, units, t, base_url, None)))
-        write(f"document/{key}.xml", Path(path).read_bytes())
-        for unit in units:
-            write(f"navigation/{key}/{unit.ref}.json", _dump(navigation(meta, tree, units, t, base_url, unit)))
-            write(f"document/{key}/{unit.ref}.xml", passage(unit))
-    write("collection.json", _dump(collection(members, t, title)))
-    write("index.json", _dump(entry_point(t)))
+        api = document_api(path, t, base_url)
+        report.units[api.key] = api.units
+        members.append(api.member)
+        write(api.files)
+    write(edition_files(members, t, title))
     return report
 
 

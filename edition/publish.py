@@ -6,6 +6,13 @@ public name (``_build/html``) switched to it with one atomic ``rename`` of a
 symbolic link. A build killed at any point therefore leaves the published
 output exactly as it was, and two builds started at once are serialised by a
 lock file.
+
+A release shares the files that did not change with the release before it: such a
+file is a hard link to the previous release's file, and only the changed files are
+copied from staging. Files of a release are never written again, by anyone: staging
+is always copied, never linked (Sphinx rewrites its pages in place), and a release
+is made in a new directory; so a file shared by two releases cannot change under
+the published one. Across file systems (or where links are refused) files are copied.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -78,25 +86,139 @@ def mark_complete(staging: Path) -> None:
     (staging / COMPLETE_MARKER).write_text("ok\n", encoding="utf-8")
 
 
-def _tree_digest(root: Path) -> str:
+#: Files of staging that are not part of a release.
+UNRELEASED = frozenset({COMPLETE_MARKER, ".buildinfo.bak"})
+
+
+def _files(root: Path) -> list[str]:
+    """Every file under ``root``, relative and ``/``-separated, in the order of their path parts."""
+    found = []
+    for top, dirs, names in os.walk(root):
+        rel = os.path.relpath(top, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in names if os.path.isfile(os.path.join(top, name)))
+    return sorted(found, key=lambda rel: rel.split("/"))
+
+
+def _file_digests(root: Path, files: list[str], known: Path | None = None) -> dict[str, str]:
+    """SHA-256 of each file. ``known`` keeps them between builds: a file whose inode, size,
+    mtime and ctime are those recorded there is not read again (a write changes its ctime)."""
+    try:
+        recorded = json.loads(known.read_text(encoding="utf-8")) if known is not None else {}
+    except (OSError, ValueError):
+        recorded = {}
+    digests, stamps = {}, {}
+    for rel in files:
+        path = root / rel
+        stat = path.stat()
+        stamp = [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+        entry = recorded.get(rel)
+        if entry is not None and entry[0] == stamp:
+            digests[rel] = entry[1]
+        else:
+            with open(path, "rb") as handle:
+                digests[rel] = hashlib.file_digest(handle, "sha256").hexdigest()
+        stamps[rel] = [stamp, digests[rel]]
+    if known is not None:
+        try:
+            known.write_text(json.dumps(stamps), encoding="utf-8")
+        except OSError:
+            pass  # only a cache: next time the files are read again
+    return digests
+
+
+def _tree_digest(root: Path, digests: dict[str, str] | None = None) -> str:
     """A digest of a directory's names and contents, to name a release."""
+    if digests is None:
+        files = [f for f in _files(root) if f.rsplit("/", 1)[-1] != COMPLETE_MARKER]
+        digests = _file_digests(root, files)
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != COMPLETE_MARKER):
-        digest.update(path.relative_to(root).as_posix().encode())
+    for rel, file_digest in digests.items():
+        digest.update(rel.encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        digest.update(file_digest.encode())
     return digest.hexdigest()[:16]
 
 
-def release(staging: Path, public: Path) -> Path:
-    """Copy ``staging`` into a new release and point ``public`` at it atomically.
+def _manifest(release_dir: Path) -> Path:
+    """Where the digests of a release's files are kept: beside it, not in it."""
+    return release_dir.with_name(f".{release_dir.name}.files")
 
-    Returns the release directory. Older releases are removed afterwards; a
-    reader who opened a page of the old release while the link was switched
-    finishes reading it from the directory it resolved.
+
+def _read_manifest(release_dir: Path) -> dict[str, str]:
+    try:
+        lines = _manifest(release_dir).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    return dict(line.split(" ", 1)[::-1] for line in lines if " " in line)
+
+
+def _write_manifest(release_dir: Path, digests: dict[str, str]) -> None:
+    path = _manifest(release_dir)
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    tmp.write_text("".join(f"{d} {rel}\n" for rel, d in digests.items()), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _assemble(staging: Path, target: Path, digests: dict[str, str], previous: Path | None) -> tuple[int, int]:
+    """Fill the new directory ``target`` with the files of ``staging``: a hard link to the
+    previous release's file where that has the same bytes, else a copy. Returns (linked, copied)."""
+    known = _read_manifest(previous) if previous is not None else {}
+    linking = previous is not None
+    linked = copied = 0
+    for top, _, _ in os.walk(staging):  # directories first, the empty ones too
+        rel = os.path.relpath(top, staging)
+        os.makedirs(target if rel == "." else target / rel, exist_ok=True)
+    for rel, file_digest in digests.items():
+        source, destination = staging / rel, target / rel
+        if linking and known.get(rel) == file_digest:
+            old = previous / rel  # type: ignore[operator]
+            try:
+                if old.stat().st_size == source.stat().st_size:
+                    os.link(old, destination)
+                    linked += 1
+                    continue
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP):
+                    raise
+                linking = False  # another file system, or no hard links there: copy from now on
+        shutil.copy2(source, destination)
+        copied += 1
+    return linked, copied
+
+
+def _clean_stale(releases: Path, public: Path, keep: Path) -> None:
+    """Remove older releases, their manifests and what killed builds left behind."""
+    for old in releases.glob(f"{public.name}-*"):
+        if old != keep and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+            _manifest(old).unlink(missing_ok=True)
+    for leftover in releases.glob(f".{public.name}-*"):
+        if leftover == _manifest(keep):
+            continue
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        elif leftover.name.endswith(".files") or ".tmp-" in leftover.name:
+            leftover.unlink(missing_ok=True)
+
+
+def release(staging: Path, public: Path) -> Path:
+    """Release ``staging`` as a new directory and point ``public`` at it atomically.
+
+    Returns the release directory. Unchanged files are hard links to the files of the
+    release ``public`` points at (see the module's docstring). Older releases are
+    removed afterwards; a reader who opened a page of the old release while the link
+    was switched finishes reading it from the directory it resolved.
     """
     releases = public.parent / "releases"
-    name = f"{public.name}-{_tree_digest(staging)}"
+    files = [f for f in _files(staging) if f.rsplit("/", 1)[-1] not in UNRELEASED]
+    try:
+        digests = _file_digests(staging, files, staging.with_name(f".{staging.name}.digests"))
+    except OSError as exc:
+        raise PublishError(f"{exc.filename or staging}: cannot read the build: {exc.strerror}; the previous output is unchanged") from None
+    name = f"{public.name}-{_tree_digest(staging, digests)}"
     target = releases / name
     try:
         releases.mkdir(parents=True, exist_ok=True)
@@ -104,9 +226,13 @@ def release(staging: Path, public: Path) -> Path:
             tmp = releases / f".{name}.tmp-{os.getpid()}"
             if tmp.exists():
                 shutil.rmtree(tmp)
-            shutil.copytree(staging, tmp, ignore=shutil.ignore_patterns(COMPLETE_MARKER, ".buildinfo.bak"))
+            previous = public.resolve() if public.is_symlink() and public.exists() else None
+            _assemble(staging, tmp, digests, previous)
+            _write_manifest(target, digests)
             fault_point("publish-copy")
             os.rename(tmp, target)
+        elif not _manifest(target).exists():
+            _write_manifest(target, digests)
         fault_point("publish-switch")
         link_tmp = public.parent / f".{public.name}.link-{os.getpid()}"
         if link_tmp.is_symlink() or link_tmp.exists():
@@ -120,7 +246,5 @@ def release(staging: Path, public: Path) -> Path:
         if exc.errno == errno.ENOSPC:
             raise PublishError(f"{public}: the disk is full; the previous output is unchanged") from None
         raise PublishError(f"{exc.filename or public}: cannot publish: {exc.strerror}; the previous output is unchanged") from None
-    for old in releases.glob(f"{public.name}-*"):
-        if old != target and old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
+    _clean_stale(releases, public, target)
     return target

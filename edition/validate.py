@@ -11,8 +11,12 @@ message and advice:
 4. checks over all files at once: ``xml:id`` unique across the edition, every
    ``#pointer`` resolves, every file carries its ``xml-model`` instructions.
 
-The compiled schemas are cached per process. :func:`validate_tei_all` checks
-against the full ``tei_all.rng`` instead (slow to load, used by the tests).
+The compiled schemas are cached per process. Given a ``cache`` directory (``edition
+build`` gives one), the problems of the single-file steps and of the untagged-names
+check are kept per file, under a digest of the file, the schemas, the registers and
+this code, so that only changed files are checked again; the checks over all files
+always run. :func:`validate_tei_all` checks against the full ``tei_all.rng`` instead
+(slow to load, used by the tests).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -28,7 +33,7 @@ from pathlib import Path
 from lxml import etree, isoschematron
 
 from edition.documents import ROOT, edition_files, register_paths
-from edition.schema import RNG_PATH, SCH_PATH, TEI_ALL_PATH, odd_rules
+from edition.schema import ODD_PATH, RNG_PATH, SCH_PATH, TEI_ALL_PATH, odd_rules
 from edition.xmlsafe import XMLInputError, parse_file
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -426,6 +431,40 @@ REGISTER_KIND_OF = {"person": "person", "place": "place", "org": "organisation"}
 NAME_ELEMENT = {"person": "persName", "place": "placeName", "org": "orgName"}
 
 
+# --------------------------------------------------------------------------- remembered checks
+
+
+def _single_file(tree: etree._ElementTree, shown: str) -> list[Problem]:
+    """Steps 2 and 3, and the ``xml-model`` check: what one file says about itself."""
+    return [*check_xml_model(tree, shown), *check_odd(tree, shown),
+            *check_rng(tree, shown, edition_rng()), *check_schematron(tree, shown)]
+
+
+class _Remembered:
+    """Problems of checks that depend on one file (and fixed inputs), kept in ``cache``."""
+
+    def __init__(self, cache: Path | None) -> None:
+        from edition import annotate, products, registers, schema, untagged, xmlsafe
+
+        self.store = products.ProductStore(cache) if cache is not None else None
+        self.products = products
+        modules = (sys.modules[__name__], schema, untagged, annotate, registers, xmlsafe)
+        self.code = products.code_digest(*modules) if cache is not None else ""
+
+    def key(self, kind: str, path: Path, shown: str, inputs: list[Path]) -> str:
+        files = [self.products.file_digest(p) for p in [path, *inputs]]
+        return self.products.digest("validate", kind, self.code, shown, files)
+
+    def load(self, kind: str, path: Path, shown: str, inputs: list[Path]) -> list[Problem] | None:
+        if self.store is None:
+            return None
+        return self.store.load(f"validate-{kind}", str(path), self.key(kind, path, shown, inputs))
+
+    def save(self, kind: str, path: Path, shown: str, inputs: list[Path], problems: list[Problem]) -> None:
+        if self.store is not None:
+            self.store.save(f"validate-{kind}", str(path), self.key(kind, path, shown, inputs), problems)
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -433,16 +472,21 @@ def _unique(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(Path(p).resolve() for p in paths))
 
 
-def validate(paths: list[Path] | None = None, *, context: list[Path] | None = None) -> Report:
+def validate(paths: list[Path] | None = None, *, context: list[Path] | None = None,
+             cache: Path | None = None) -> Report:
     """Validate ``paths`` (None: the whole edition).
 
     Pointers are resolved, and ids compared, over ``paths`` plus ``context``
     (None: the whole edition), so that one document can be checked against the
-    registers without checking the registers themselves.
+    registers without checking the registers themselves. ``cache``: a directory
+    where the problems of each file are kept for the next run (see the module's
+    docstring).
     """
     files = _unique(edition_files() if paths is None else paths)
     context_files = [p for p in _unique(edition_files() if context is None else context) if p not in files]
     report = Report(files=[display_path(p) for p in files])
+    remembered = _Remembered(cache)
+    schemas = [RNG_PATH, SCH_PATH, ODD_PATH]
     checked: list[tuple[str, etree._ElementTree]] = []
     parsed: list[Path] = []
     for path in files:
@@ -453,10 +497,11 @@ def validate(paths: list[Path] | None = None, *, context: list[Path] | None = No
             continue
         checked.append((shown, tree))
         parsed.append(path)
-        report.problems.extend(check_xml_model(tree, shown))
-        report.problems.extend(check_odd(tree, shown))
-        report.problems.extend(check_rng(tree, shown, edition_rng()))
-        report.problems.extend(check_schematron(tree, shown))
+        found = remembered.load("file", path, shown, schemas)
+        if found is None:
+            found = _single_file(tree, shown)
+            remembered.save("file", path, shown, schemas, found)
+        report.problems.extend(found)
     pool = list(checked)
     for path in context_files:
         try:
@@ -467,8 +512,18 @@ def validate(paths: list[Path] | None = None, *, context: list[Path] | None = No
     # Names are checked against the registers only when they are part of the validation.
     registers = register_paths()
     if set(registers) & set(files + context_files):
-        report.problems.extend(check_untagged([(shown, tree) for (shown, tree), path in zip(checked, parsed)
-                                               if path not in registers]))
+        from edition.untagged import ALLOWED_PATH
+
+        inputs = [*registers, ALLOWED_PATH]
+        documents = [(path, shown, tree) for (shown, tree), path in zip(checked, parsed) if path not in registers]
+        known = {path: remembered.load("untagged", path, shown, inputs) for path, shown, _ in documents}
+        fresh = [(path, shown, tree) for path, shown, tree in documents if known[path] is None]
+        found = check_untagged([(shown, tree) for _, shown, tree in fresh]) if fresh else []
+        for path, shown, _ in fresh:
+            known[path] = [p for p in found if p.path == shown]
+            remembered.save("untagged", path, shown, inputs, known[path])
+        for path, _, _ in documents:
+            report.problems.extend(known[path] or [])
     return report
 
 

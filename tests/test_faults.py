@@ -150,7 +150,9 @@ def test_full_disk_while_publishing_is_a_clear_error(tmp_path: Path, monkeypatch
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(args[1]))
 
-    monkeypatch.setattr(shutil, "copytree", full)
+    # A release copies the files that changed and links the others: both can fail.
+    monkeypatch.setattr(shutil, "copy2", full)
+    monkeypatch.setattr(os, "link", full)
     with pytest.raises(publish.PublishError, match="the disk is full; the previous output is unchanged"):
         publish.release(_staging(tmp_path / "new"), public)
     assert site_digest(public) == before

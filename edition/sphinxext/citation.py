@@ -16,13 +16,19 @@ For each TEI document page (``tei/{key}``) this module writes, into the HTML out
 Register with ``extensions = [..., "edition.sphinxext.citation"]`` or call
 :func:`setup` from another extension's ``setup``. The edition's base URL is the
 config value ``edition_base_url`` (falling back on ``html_baseurl``).
+
+Each document's citations and its files under ``cite/`` are kept in the build's
+product store (:mod:`edition.products`) under a digest of the TEI file, the base URL, the
+version and this code: a build makes them again only for the documents that changed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import posixpath
+import sys
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +37,8 @@ from typing import Any, Iterator
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from edition import __version__
+from edition import __version__, citeref, products, xmlsafe
+from edition import citation as citation_forms
 from edition.citation import (
     ACCESS_DATE_PATTERNS,
     DEFAULT_BASE_URL,
@@ -80,23 +87,40 @@ def is_html_site(app: Sphinx) -> bool:
     return getattr(app.builder, "name", "") == "html"
 
 
+def _portable(c: Citation) -> Citation:
+    """The citation without its TEI element (which cannot be stored); nothing downstream reads it."""
+    return dataclasses.replace(c, unit=dataclasses.replace(c.unit, element=None))
+
+
+def citation_key(app: Sphinx, path: Path) -> str:
+    """The digest of what a document's citations are made from."""
+    code = products.code_digest(sys.modules[__name__], citation_forms, citeref, xmlsafe)
+    return products.digest("citation", code, products.file_digest(path), str(path), base_url(app), __version__)
+
+
 def catalogue(app: Sphinx) -> dict[str, CitedDocument]:
-    """The cited documents of this build, by docname (computed once per build)."""
+    """The cited documents of this build, by docname (computed once per build, stored per document)."""
     if app in _CATALOGUES:
         return _CATALOGUES[app]
+    store = products.store(app)
     found: dict[str, CitedDocument] = {}
     for docname in sorted(d for d in app.env.found_docs if d.startswith("tei/")):
         path = Path(app.srcdir, docname + ".xml")
         if not path.exists():
             continue
-        try:
-            tree = parse_file(path)
-            citations = cite_document(tree, base_url(app), __version__)
-            meta = document_metadata(tree)
-        except (CiteStructureError, XMLInputError, ValueError) as exc:
-            logger.warning("no citations for %s: %s", docname, exc, type="edition", subtype="citation", location=docname)
-            continue
-        found[docname] = CitedDocument(docname, meta, tuple(citations))
+        key = citation_key(app, path)
+        doc = store.load("citation", docname, key)
+        if doc is None:
+            try:
+                tree = parse_file(path)
+                citations = cite_document(tree, base_url(app), __version__)
+                meta = document_metadata(tree)
+            except (CiteStructureError, XMLInputError, ValueError) as exc:
+                logger.warning("no citations for %s: %s", docname, exc, type="edition", subtype="citation", location=docname)
+                continue
+            doc = CitedDocument(docname, meta, tuple(_portable(c) for c in citations))
+            store.save("citation", docname, key, doc)
+        found[docname] = doc
     _CATALOGUES[app] = found
     return found
 
@@ -309,48 +333,91 @@ def _redirect_page(target: str, absolute: str, ref: str) -> str:
 """
 
 
-def _write(path: Path, text: str, written: list[Path]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="")
-    written.append(path)
+def document_files(docname: str, doc: CitedDocument, builder: Any) -> tuple[dict[str, bytes], dict[str, str]]:
+    """One document's files under ``cite/`` (path relative to ``cite/`` → bytes) and its
+    entries of ``refs.json`` (reference → link relative to ``cite/``)."""
+    files: dict[str, bytes] = {}
+    refs: dict[str, str] = {}
+    key = doc.meta.key
+    page = builder.get_target_uri(docname)  # relative to the site root, e.g. tei/dikova.html
+    files[f"{key}.bib"] = "\n".join(c.bibtex for c in doc.citations).encode()
+    files[f"{key}.ris"] = "".join(c.ris for c in doc.citations).encode()
+    files[f"{key}.json"] = csl_json([c.csl for c in doc.citations]).encode()
+    paths: dict[str, Citation] = {}
+    for c in doc.citations:
+        stem = f"{key}/{c.unit.xml_id or c.unit.ref}"
+        files[stem + ".bib"] = c.bibtex.encode()
+        files[stem + ".ris"] = c.ris.encode()
+        files[stem + ".json"] = c.csl_json.encode()
+        path = resolver_path(c.unit)
+        if path in paths or path == f"{key}.html":
+            # Two references that differ only in their delimiters: the later one resolves by its id.
+            path = f"{key}/_id/{c.unit.xml_id or len(paths)}.html"
+        paths[path] = c
+        anchor = f"#{c.unit.xml_id}" if c.unit.xml_id else ""
+        target = posixpath.relpath(page, posixpath.dirname(f"{CITE_DIR}/{path}")) + anchor
+        files[path] = _redirect_page(target, c.url, c.ref).encode()
+        refs[c.ref] = posixpath.relpath(page, CITE_DIR) + anchor
+    return files, refs
+
+
+def _refs_json(refs: dict[str, str]) -> bytes:
+    return (json.dumps(refs, ensure_ascii=False, sort_keys=True, indent=0) + "\n").encode()
 
 
 def write_static(outdir: Path, docs: dict[str, CitedDocument], builder: Any) -> list[Path]:
     """Write downloads, redirect pages and ``refs.json`` under ``outdir/cite``; return the files."""
-    written: list[Path] = []
     cite = outdir / CITE_DIR
+    written: list[Path] = []
     refs: dict[str, str] = {}
     for docname, doc in sorted(docs.items()):
-        key = doc.meta.key
-        page = builder.get_target_uri(docname)  # relative to the site root, e.g. tei/dikova.html
-        _write(cite / f"{key}.bib", "\n".join(c.bibtex for c in doc.citations), written)
-        _write(cite / f"{key}.ris", "".join(c.ris for c in doc.citations), written)
-        _write(cite / f"{key}.json", csl_json([c.csl for c in doc.citations]), written)
-        paths: dict[str, Citation] = {}
-        for c in doc.citations:
-            stem = cite / key / (c.unit.xml_id or c.unit.ref)
-            _write(stem.with_name(stem.name + ".bib"), c.bibtex, written)
-            _write(stem.with_name(stem.name + ".ris"), c.ris, written)
-            _write(stem.with_name(stem.name + ".json"), c.csl_json, written)
-            path = resolver_path(c.unit)
-            if path in paths or path == f"{key}.html":
-                # Two references that differ only in their delimiters: the later one resolves by its id.
-                path = f"{key}/_id/{c.unit.xml_id or len(paths)}.html"
-            paths[path] = c
-            anchor = f"#{c.unit.xml_id}" if c.unit.xml_id else ""
-            target = posixpath.relpath(page, posixpath.dirname(f"{CITE_DIR}/{path}")) + anchor
-            _write(cite / path, _redirect_page(target, c.url, c.ref), written)
-            refs[c.ref] = posixpath.relpath(page, CITE_DIR) + anchor
-    _write(cite / "refs.json", json.dumps(refs, ensure_ascii=False, sort_keys=True, indent=0) + "\n", written)
+        files, doc_refs = document_files(docname, doc, builder)
+        for rel, data in files.items():
+            products.write_file(cite / rel, data)
+        written += [cite / rel for rel in files]
+        refs.update(doc_refs)
+    products.write_file(cite / "refs.json", _refs_json(refs))
+    written.append(cite / "refs.json")
     return written
+
+
+def update_static(app: Sphinx) -> tuple[int, int]:
+    """Bring the files under ``cite/`` up to date: only the documents whose citations (or
+    page) changed are written again; files of units that are gone are removed.
+
+    Returns the number of files and their bytes.
+    """
+    store = products.store(app)
+    files = products.FileSet(Path(app.outdir) / CITE_DIR)
+    refs: dict[str, str] = {}
+    count = size = 0
+    for docname, doc in sorted(catalogue(app).items()):
+        key = products.digest(citation_key(app, Path(app.srcdir, docname + ".xml")), app.builder.get_target_uri(docname))
+        previous = store.stored("cite-files", docname)
+        if previous is not None and previous[0] == key and files.intact(previous[1][0]):
+            sizes, doc_refs = previous[1]
+        else:
+            made, doc_refs = document_files(docname, doc, app.builder)
+            sizes = files.write(made, previous[1][0] if previous is not None else None)
+            store.save("cite-files", docname, key, (sizes, doc_refs))
+        refs.update(doc_refs)
+        count += len(sizes)
+        size += sum(sizes.values())
+    for docname in set(store.names("cite-files")) - set(catalogue(app)):
+        # A document that is gone: its files go too.
+        gone = store.stored("cite-files", docname)
+        files.write({}, gone[1][0] if gone is not None else None)
+        store.forget("cite-files", docname)
+    index = _refs_json(refs)
+    files.write({"refs.json": index})
+    return count + 1, size + len(index)
 
 
 def _build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_html_site(app):
         return
-    written = write_static(Path(app.outdir), catalogue(app), app.builder)
-    size = sum(p.stat().st_size for p in written)
-    logger.info("citation: %d files (%d bytes) under %s/", len(written), size, CITE_DIR)
+    count, size = update_static(app)
+    logger.info("citation: %d files (%d bytes) under %s/", count, size, CITE_DIR)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

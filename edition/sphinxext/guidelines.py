@@ -11,14 +11,20 @@ parameter, how often each element and attribute occurs and one shortened
 occurrence with its file and line.
 
 The stylesheet is compiled once per process (as :mod:`edition.transform` does for
-the documents); the page depends on the ODD, the stylesheets and every TEI file,
-so Sphinx rebuilds it when any of them changes.
+the documents). The page depends on the ODD and the stylesheets (Sphinx rebuilds it
+when they change) and on what the TEI files use: when a TEI file changed, the usage
+is collected again and the page is rebuilt only if the usage changed
+(``env-get-outdated``); an edit of a word leaves it as it is. The rendered page is
+kept in the build's product store (:mod:`edition.products`) under a digest of the
+ODD, the stylesheets and the usage.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -33,6 +39,7 @@ from saxonche import PySaxonProcessor
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from edition import products
 from edition.documents import ROOT, XSLT_DIR, document_paths, edition_files
 from edition.schema import ODD_PATH
 from edition.xmlsafe import parse_file
@@ -239,19 +246,74 @@ def renderer() -> GuidelinesRenderer:
 # --------------------------------------------------------------------------- Sphinx
 
 
+def _stylesheets() -> list[Path]:
+    return [ODD_PATH, *sorted((XSLT_DIR / "odd").glob("*.xsl"))]
+
+
+def _usage_stamp() -> list[tuple[str, int, int]]:
+    """Names, sizes and mtimes of the files the usage is collected from: cheap to compare."""
+    stamp = []
+    for path in edition_files():
+        stat = path.stat()
+        stamp.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return stamp
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+#: Kinds of product in the store: the rendered page; the usage a page was read with.
+PAGE_PRODUCT = "guidelines"
+USAGE_PRODUCT = "guidelines-usage"
+
+
 class GuidelinesDirective(SphinxDirective):
     """``.. edition-guidelines::`` — the encoding guidelines rendered from the ODD."""
 
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        # The page shows the ODD and examples from every TEI file: any of them changes it.
-        for path in [ODD_PATH, *sorted((XSLT_DIR / "odd").glob("*.xsl")), *edition_files()]:
+        # The page shows the ODD: changing it (or the stylesheets) rebuilds the page. The
+        # TEI files are followed by outdated_guidelines, through the usage.
+        for path in _stylesheets():
             self.env.note_dependency(str(path))
-        tree = parse_element(renderer().render())
+        store = products.ProductStore(self.env.doctreedir)
+        usage = usage_document()
+        store.save(USAGE_PRODUCT, self.env.docname, "", (_usage_stamp(), _digest(usage)))
+        key = products.digest(PAGE_PRODUCT, products.code_digest(sys.modules[__name__]),
+                              products.files_digest(_stylesheets()), usage)
+        xml = store.load(PAGE_PRODUCT, self.env.docname, key)
+        if xml is None:
+            xml = renderer().render(usage=usage)
+            store.save(PAGE_PRODUCT, self.env.docname, key, xml)
+        tree = parse_element(xml)
         return list(tree.children)
+
+
+def outdated_guidelines(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """Pages of the guidelines whose usage changed since they were read (a TEI file changed)."""
+    store = products.store(app)
+    stamp: list[tuple[str, int, int]] | None = None
+    usage: str | None = None
+    outdated = []
+    for docname in store.names(USAGE_PRODUCT):
+        found = store.stored(USAGE_PRODUCT, docname)
+        if docname in changed or docname not in env.found_docs or found is None:
+            continue
+        read_stamp, read_usage = found[1]
+        stamp = _usage_stamp() if stamp is None else stamp
+        if read_stamp == stamp:
+            continue
+        usage = _digest(usage_document()) if usage is None else usage
+        if usage != read_usage:
+            outdated.append(docname)
+        else:  # the files changed, what they use did not: the page stays as it is
+            store.save(USAGE_PRODUCT, docname, "", (stamp, usage))
+    return outdated
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("edition-guidelines", GuidelinesDirective)
+    app.connect("env-get-outdated", outdated_guidelines)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,22 +15,37 @@ Links to what is not on the page (the list of emendations) go to the document pa
 
 Only the standalone HTML builder writes these pages (``html-collect-pages``); every
 document page links to its parallel page at ``doctree-resolved``.
+
+A page's body is made once per version of its inputs and kept in the build's product
+store (:mod:`edition.products`): the TEI file, the stylesheets, the registers and the pages that
+list them, the configuration and this code. A build where a document did not change
+writes its page from the stored body. With ``-j`` the bodies that must be made again
+are made in other processes (Sphinx's ``ParallelTasks``) while Sphinx writes the
+documents, from ``write-started`` on, and collected when the pages are written.
 """
 
 from __future__ import annotations
 
+import sys
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import docutils
+import sphinx
 from docutils import nodes
 from docutils.parsers import docutils_xml
 from docutils.utils import new_document
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from edition.transform import transformer
-from edition.xmlsafe import XMLInputError, parse_file
+from edition import products, transform, xmlsafe
+from edition import registers as register_data
+from edition.documents import REGISTERS
+from edition.sphinxext import workers
+from edition.sphinxext.parser import transform_source
+from edition.xmlsafe import XMLInputError
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +81,7 @@ def page_name(docname: str) -> str:
 def reading_doctree(app: Sphinx, source: Path, reading: str) -> nodes.document:
     """The doctree of one reading of a TEI file (the parser's path, without the environment)."""
     document = new_document(str(source), _settings(app))
-    tree = parse_file(source)
-    result = transformer().transform(tree, reading=reading, source_name=str(source))
+    result = transform_source(app.doctreedir, source, reading)
     docutils_xml.Parser().parse(result.xml, document)
     return document
 
@@ -145,10 +159,13 @@ def pair(left: list[Unit], right: list[Unit]) -> list[tuple[str, list[nodes.Elem
 
 
 def prefixed(blocks_: list[nodes.Element], prefix: str, present: set[str]) -> list[nodes.Element]:
-    """Deep copies whose ids and internal links carry ``prefix``; records the new ids in ``present``."""
-    # Node.deepcopy copies the subtree only; copy.deepcopy would follow .parent and copy the whole doctree.
-    copies = [b.deepcopy() for b in blocks_]
-    for block in copies:
+    """The blocks, their ids and internal links given ``prefix``; records the new ids in ``present``.
+
+    The blocks are changed in place: each belongs to one unit of a doctree made for this
+    page alone (:func:`reading_doctree`), so nothing else sees them.
+    """
+    for block in blocks_:
+        block.document = None  # it moves to the page's tree (as a copy would)
         for node in block.findall(nodes.Element):
             if node.get("ids"):
                 node["ids"] = [prefix + i for i in node["ids"]]
@@ -157,7 +174,7 @@ def prefixed(blocks_: list[nodes.Element], prefix: str, present: set[str]) -> li
                 node["refid"] = prefix + node["refid"]
             if node.get("backrefs"):
                 node["backrefs"] = [prefix + i for i in node["backrefs"]]
-    return copies
+    return blocks_
 
 
 def retarget(blocks_: list[nodes.Element], prefix: str, present: set[str], doc_uri: str) -> None:
@@ -228,6 +245,17 @@ def render_page(app: Sphinx, docname: str, source: Path) -> tuple[str, str]:
     return title, html
 
 
+def page_state(app: Sphinx) -> None:
+    """Give the builder the per-page numbering its translator reads for every title.
+
+    Sphinx sets it only while writing documents: a build that writes none (nothing
+    changed) has none when the extension pages are rendered.
+    """
+    for attribute in ("fignumbers", "secnumbers"):
+        if not hasattr(app.builder, attribute):
+            setattr(app.builder, attribute, {})
+
+
 def render_fragment(app: Sphinx, node: nodes.Element) -> str:
     """HTML of a node by the builder's translator, without the docutils transforms that
     ``render_partial`` runs (the XSLT's doctree needs none, and they are slow on a long text)."""
@@ -237,11 +265,7 @@ def render_fragment(app: Sphinx, node: nodes.Element) -> str:
     settings = getattr(app.builder, "_settings", None) or get_default_settings(html5_polyglot.Writer)
     document = new_document("<parallel>", settings)
     document.append(node)
-    # Sphinx sets these per page only while writing documents; a no-op build writes none
-    # before the extension pages, and the translator reads them for every title.
-    for attribute in ("fignumbers", "secnumbers"):
-        if not hasattr(app.builder, attribute):
-            setattr(app.builder, attribute, {})
+    page_state(app)
     visitor = app.builder.create_translator(document, app.builder)
     document.walkabout(visitor)
     return "".join(visitor.fragment)
@@ -253,16 +277,102 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    if not is_html_site(app):
-        return
-    for docname, source in tei_documents(app).items():
+def page_key(app: Sphinx, docname: str, source: Path) -> str:
+    """The digest of everything the body of a document's parallel page is made from."""
+    from edition.sphinxext import apparatus, parser, registers
+
+    domain = app.env.domains["edition"]
+    # The pages that hold each register: name links and apparatus links point at them.
+    register_pages = sorted((kind, d) for d, data in domain.docs.items() for kind in data["registers"])
+    register_files = [Path(app.srcdir, "tei", f"{name}.xml") for name in REGISTERS]
+    return products.digest(
+        "parallel", products.code_digest(sys.modules[__name__], parser, transform, xmlsafe, registers, apparatus,
+                                         register_data),
+        sphinx.__version__, docutils.__version__, products.config_digest(app),
+        products.stylesheet_digest(), products.file_digest(source), products.files_digest(register_files),
+        register_pages, docname, str(source),
+    )
+
+
+#: A page made for the store: (title, body), or None when the TEI could not be read.
+Made = tuple[str, str] | None
+
+
+def _make(app: Sphinx, docnames: list[str]) -> dict[str, Made]:
+    """Bodies of the parallel pages of ``docnames`` (in this process)."""
+    sources = tei_documents(app)
+    made: dict[str, Made] = {}
+    for docname in docnames:
         try:
-            title, body = render_page(app, docname, source)
+            made[docname] = render_page(app, docname, sources[docname])
         except XMLInputError as exc:
             logger.warning("parallel view of %s not written: %s", docname, exc.message,
                            type="edition", subtype="parallel")
-            continue
+            made[docname] = None
+    return made
+
+
+#: Documents whose page another process could not make in this build (it said why).
+_FAILED: "weakref.WeakKeyDictionary[Sphinx, set[str]]" = weakref.WeakKeyDictionary()
+
+
+def _keys(app: Sphinx) -> dict[str, str]:
+    return {docname: page_key(app, docname, source) for docname, source in tei_documents(app).items()}
+
+
+def start_pages(app: Sphinx, builder: Any) -> None:
+    """When writing starts: make the pages that are not in the store in other processes
+    (``-j``), while Sphinx writes the documents; :func:`page_bodies` collects them."""
+    if not is_html_site(app) or not workers.can_start(app):
+        return
+    store = products.store(app)
+    keys = _keys(app)
+    missing = [docname for docname, key in keys.items() if not store.exists("parallel", docname, key)]
+    sources = tei_documents(app)
+    failed = _FAILED.setdefault(app, set())
+
+    def keep(made: dict[str, Made]) -> None:
+        for docname, page in made.items():
+            if page is None:
+                failed.add(docname)  # reported by the process that tried
+            else:
+                store.save("parallel", docname, keys[docname], page)
+
+    shares = workers.shares(missing, lambda d: sources[d].stat().st_size, app.parallel)
+    workers.start(app, "parallel", shares, lambda names: _make(app, names), keep)
+
+
+def page_bodies(app: Sphinx) -> dict[str, tuple[str, str]]:
+    """Docname → (title, body) of every parallel page: from the store, or made and stored.
+
+    Pages that :func:`start_pages` is making in other processes are waited for; any
+    page still missing is made here.
+    """
+    workers.finish(app, "parallel")
+    failed = _FAILED.pop(app, set())
+    store = products.store(app)
+    keys = _keys(app)
+    bodies: dict[str, tuple[str, str]] = {}
+    missing = []
+    for docname, key in keys.items():
+        stored = store.load("parallel", docname, key)
+        if stored is None:
+            if docname not in failed:
+                missing.append(docname)
+        else:
+            bodies[docname] = stored
+    for docname, page in _make(app, missing).items():
+        if page is not None:
+            store.save("parallel", docname, keys[docname], page)
+            bodies[docname] = page
+    return {docname: bodies[docname] for docname in keys if docname in bodies}
+
+
+def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    if not is_html_site(app):
+        return
+    page_state(app)
+    for docname, (title, body) in page_bodies(app).items():
         context = {"title": f"{title}: the two readings", "body": body,
                    "parents": [{"link": app.builder.get_relative_uri(page_name(docname), docname),
                                 "title": title}],
@@ -287,11 +397,14 @@ def link_parallel_page(app: Sphinx, doctree: nodes.document, docname: str) -> No
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("edition.sphinxext.workers")
+    app.connect("write-started", start_pages)
     app.connect("html-collect-pages", collect_pages)
     app.connect("doctree-resolved", link_parallel_page)
     return {
-        "version": "0.1",
-        # Nothing is stored in the environment: the pages are made from the TEI at write time.
+        "version": "0.2",
+        # Nothing is stored in the environment: the pages are made from the TEI at write time
+        # (and kept in the product store, per document).
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -3,19 +3,53 @@
 The mapping itself lives in the XSLT (``xslt/``); this parser only runs the
 process's compiled stylesheet, reports the stylesheet's messages as Sphinx
 warnings at file:line, and hands the Docutils XML to docutils' own XML parser.
+
+The stylesheet's result is a pure function of the TEI file, the stylesheets and the
+reading, so it is kept in the build's product store (:mod:`edition.products`): a document
+read again with none of them changed (its registers changed, say) is not
+transformed again, and the parallel view (:mod:`.parallel`) reuses it.
 """
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers import docutils_xml
 from sphinx.parsers import Parser
 from sphinx.util import logging
 
-from edition.transform import transformer
+from edition import products, transform, xmlsafe
+from edition.transform import TransformResult, transformer
 from edition.xmlsafe import XMLInputError, parse_file
 
 logger = logging.getLogger(__name__)
+
+
+def transform_source(doctreedir: Path | str | None, source: Path | str, reading: str) -> TransformResult:
+    """The stylesheet's result for one TEI file and reading, from the store when nothing changed.
+
+    Raises :class:`XMLInputError` for a file that cannot be read (never stored).
+    ``doctreedir`` None: no store, transform every time.
+    """
+    source = str(source)
+
+    def run() -> TransformResult:
+        return transformer().transform(parse_file(source), reading=reading, source_name=source)
+
+    if doctreedir is None:
+        return run()
+    store = products.ProductStore(doctreedir)
+    key = products.digest(products.code_digest(transform, xmlsafe), products.stylesheet_digest(),
+                          products.file_digest(source), source, reading)
+    name = f"{Path(source).stem}-{hashlib.sha256(source.encode()).hexdigest()[:12]}"
+    kind = f"xslt-{reading}"
+    result = store.load(kind, name, key)
+    if result is None:
+        result = run()
+        store.save(kind, name, key, result)
+    return result
 
 
 class TEIParser(Parser):
@@ -31,8 +65,7 @@ class TEIParser(Parser):
         env = document.settings.env
         reading = env.config.edition_reading if env is not None else "edited"
         try:
-            tree = parse_file(source)
-            result = transformer().transform(tree, reading=reading, source_name=source)
+            result = transform_source(env.doctreedir if env is not None else None, source, reading)
         except XMLInputError as exc:
             logger.error(str(exc.message), location=(env.docname, exc.line) if env else None,
                          type="edition", subtype=exc.rule)

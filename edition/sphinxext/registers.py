@@ -11,9 +11,11 @@ under it every footnote that cites it (``ref type="bibl"``), "Ibid." included, e
 to the footnote. The chronology lists every dated expression in date order, grouped by
 date, with its source.
 
-Because a register page shows what *other* documents contain, it is re-read and
-rewritten whenever any document changes (``env-get-outdated``), and it depends on the
-register file it lists (``note_dependency``), so incremental builds stay exact.
+Because a register page shows what *other* documents contain, it is written again
+whenever what it lists changed (``env-updated``: the mentions, footnotes or dates the
+documents gave the domain, and their titles), and it depends on the register file it
+lists (``note_dependency``), so incremental builds stay exact. An edit that changes no
+mention, date or title leaves the register pages as they are.
 
 Name references from the XSLT (``reference register="persons" key="stalin"``) and
 citations (``reference register="bibliography" key="bib-getty1999"``) are
@@ -25,6 +27,8 @@ they become plain classed inlines, never dead links.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any, cast
@@ -354,31 +358,35 @@ def link_names(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Point name references and citations at their register entry, with the entry on hover/focus."""
     domain = _domain(app)
     pages = {kind: domain.register_page(kind) for kind in REGISTERS}
+    # One link per register page and one text per entry, however often a page names them.
+    uris = {kind: app.builder.get_relative_uri(fromdocname, page) for kind, page in pages.items() if page}
+    infos: dict[str, str] = {}
     registers = registers_for(app)
     html = app.builder.format == "html"
     for ref in list(doctree.findall(nodes.reference)):
         kind = ref.get("register")
         if not kind:
             continue
-        page = pages.get(kind)
-        if page is None:
+        if pages.get(kind) is None:
             inline = nodes.inline("", "", *ref.children, classes=ref["classes"])
             for attribute in ("register", "key"):
                 inline[attribute] = ref[attribute]
             ref.replace_self(inline)
             continue
-        ref["refuri"] = app.builder.get_relative_uri(fromdocname, page) + "#" + ref["key"]
+        ref["refuri"] = uris[kind] + "#" + ref["key"]
         ref["internal"] = True
         entry = registers.entries.get(ref["key"])
         if entry is None:
             continue
+        if entry.id not in infos:
+            infos[entry.id] = info_text(entry)
         if html:
             # Shown by CSS on :hover / :focus; hidden (display: none) otherwise, so that a
             # screen reader hears it once, when the link has focus, and never twice.
             ref["classes"].append("has-register-info")
-            ref += nodes.inline("", info_text(entry), classes=["register-info"])
+            ref += nodes.inline("", infos[entry.id], classes=["register-info"])
         else:
-            ref["reftitle"] = info_text(entry)
+            ref["reftitle"] = infos[entry.id]
 
 
 # --- incremental builds --------------------------------------------------------------------
@@ -390,12 +398,34 @@ def register_pages(env: BuildEnvironment) -> list[str]:
     return sorted(d for d, data in domain.docs.items() if data["registers"])
 
 
-def outdated_registers(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
-                       removed: set[str]) -> list[str]:
-    """When any document changes, the register pages must be read and written again."""
-    if not (added | changed | removed):
-        return []
-    return [d for d in register_pages(env) if d in env.found_docs and d not in changed]
+def _listing(env: BuildEnvironment, kind: str) -> Any:
+    """What the domain gives a register page of ``kind`` to list (see :func:`fill_registers`)."""
+    domain = cast(EditionDomain, env.domains["edition"])
+    if kind == "chronology":
+        return [(d, data["dates"]) for d, data in sorted(domain.docs.items())]
+    listed = domain.mentions(kind)
+    if kind == "bibliography":
+        labels = sorted((d, note["id"], note["label"]) for d, data in domain.docs.items() for note in data["footnotes"])
+        return listed, labels
+    return listed
+
+
+def page_listing(env: BuildEnvironment, docname: str) -> str:
+    """A digest of everything the register page ``docname`` lists, from the documents."""
+    domain = cast(EditionDomain, env.domains["edition"])
+    kinds = domain.docs.get(docname, {}).get("registers", [])
+    titles = sorted((d, t.astext()) for d, t in env.titles.items() if d in domain.docs)
+    pages = sorted((k, d) for d, data in domain.docs.items() for k in data["registers"])
+    text = json.dumps([kinds, [_listing(env, k) for k in kinds], titles, pages], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def rewrite_registers(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Once every document is read: the register pages whose listing changed are written again."""
+    before: dict[str, str] = getattr(env, "edition_register_listings", {})
+    now = {d: page_listing(env, d) for d in register_pages(env) if d in env.found_docs}
+    env.edition_register_listings = now  # type: ignore[attr-defined]
+    return [d for d, listing in now.items() if before.get(d) != listing]
 
 
 def depend_on_registers(app: Sphinx, doctree: nodes.document) -> None:
@@ -408,8 +438,8 @@ def depend_on_registers(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Registered by the edition's core extension, which owns the directive's node."""
-    app.connect("env-get-outdated", outdated_registers)
+    app.connect("env-updated", rewrite_registers)
     app.connect("doctree-read", depend_on_registers)
     app.add_css_file("registers.css")
-    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "0.3", "parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -150,15 +151,36 @@ def label_caption_headings(page: str) -> str:
             + _CAPTION_HEADING.sub(r'\1 aria-level="4"', sidebar))
 
 
+#: In the doctree directory: size and mtime of each page as this pass left it.
+POLICED_FILE = "edition-policed.json"
+
+
 def write_policies(app: Sphinx, exception: Exception | None) -> None:
-    """Give every HTML page in the output its Content-Security-Policy (and caption levels)."""
+    """Give every HTML page in the output its Content-Security-Policy (and caption levels).
+
+    A page still as this pass left it in an earlier build (same size and mtime) has
+    its policy: only the pages written since are read.
+    """
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
-    for path in Path(app.outdir).rglob("*.html"):
-        page = path.read_text(encoding="utf-8")
-        updated = add_policy(label_caption_headings(page))
-        if updated != page:
-            path.write_text(updated, encoding="utf-8")
+    record = Path(app.doctreedir) / POLICED_FILE
+    try:
+        policed = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        policed = {}
+    outdir = Path(app.outdir)
+    seen = {}
+    for path in outdir.rglob("*.html"):
+        rel = path.relative_to(outdir).as_posix()
+        stat = path.stat()
+        if policed.get(rel) != [stat.st_size, stat.st_mtime_ns]:
+            page = path.read_text(encoding="utf-8")
+            updated = add_policy(label_caption_headings(page))
+            if updated != page:
+                path.write_text(updated, encoding="utf-8")
+                stat = path.stat()
+        seen[rel] = [stat.st_size, stat.st_mtime_ns]
+    record.write_text(json.dumps(seen, sort_keys=True), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -15,6 +15,11 @@ as on the document's page (edited reading, corrections marked); their anchors,
 footnote callouts and links are removed in the copy, because the anchors belong
 to the document's page and would be duplicates here.
 
+A group's page is kept in the build's product store (:mod:`edition.products`) under a digest
+of ``synopsis.xml``, the doctrees and TEI files of the documents it quotes, the
+configuration and this code, so a build makes again only the pages whose passages
+may have changed. The warnings of a page are kept with it and given again.
+
 **Charts.** Every table of dated figures (:mod:`edition.chart`) gets its chart,
 an inline SVG drawn from the TEI's numbers, inserted after the table in the
 HTML, where the table itself stays the accessible data.
@@ -23,20 +28,24 @@ HTML, where the table itself stays the accessible data.
 from __future__ import annotations
 
 import html
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import docutils
+import sphinx
 from docutils import nodes
 from lxml import etree
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from edition import chart
+from edition import chart, citeref, documents, products, xmlsafe
 from edition.citeref import citable_units
 from edition.documents import DOCUMENTS, TEI_DIR, by_key
+from edition.sphinxext import workers
 from edition.xmlsafe import parse_file
 
 logger = logging.getLogger(__name__)
@@ -231,7 +240,18 @@ def _note_html(app: Sphinx, group: Group) -> str:
     return " ".join("".join(out).split()).replace("( ", "(").replace(" )", ")")
 
 
-def _passage_html(app: Sphinx, group: Group, passage: Passage, cache: dict[str, nodes.document]) -> str:
+#: What is wrong with a group: (missing anchor, docname) pairs, reported as warnings.
+Problems = list[tuple[str, str]]
+
+
+def _report(group: Group, problems: Problems) -> None:
+    for target, docname in problems:
+        logger.warning("synopsis: #%s is not an anchor of %s", target, docname,
+                       location=(str(TEI_DIR / SYNOPSIS_FILE), group.line), type="edition", subtype="synopsis")
+
+
+def _passage_html(app: Sphinx, group: Group, passage: Passage, cache: dict[str, nodes.document],
+                  problems: Problems | None = None) -> str:
     docname = _docname(app, passage.key)
     refs = ", ".join(canonical_reference(passage.key, t) for t in passage.targets)
     if docname is None:
@@ -241,8 +261,10 @@ def _passage_html(app: Sphinx, group: Group, passage: Passage, cache: dict[str, 
     for target in passage.targets:
         node = ids.get(target)
         if node is None:
-            logger.warning("synopsis: #%s is not an anchor of %s", target, docname,
-                           location=(str(TEI_DIR / SYNOPSIS_FILE), group.line), type="edition", subtype="synopsis")
+            if problems is None:
+                _report(group, [(target, docname)])
+            else:
+                problems.append((target, docname))
             continue
         parts.append(app.builder.render_partial(passage_node(node))["fragment"])
     href = app.builder.get_relative_uri(group.pagename, docname) + "#" + passage.targets[0]
@@ -254,8 +276,9 @@ def _passage_html(app: Sphinx, group: Group, passage: Passage, cache: dict[str, 
     )
 
 
-def group_body(app: Sphinx, group: Group, groups: list[Group], cache: dict[str, nodes.document]) -> str:
-    """The HTML of one group's page."""
+def group_body(app: Sphinx, group: Group, groups: list[Group], cache: dict[str, nodes.document],
+               problems: Problems | None = None) -> str:
+    """The HTML of one group's page (``problems``, if given, collects what would be warned)."""
     e = html.escape
     columns = []
     for key in group.keys:
@@ -263,7 +286,7 @@ def group_body(app: Sphinx, group: Group, groups: list[Group], cache: dict[str, 
             title = by_key(key).title
         except KeyError:
             title = key
-        passages = "".join(_passage_html(app, group, p, cache) for p in group.passages if p.key == key)
+        passages = "".join(_passage_html(app, group, p, cache, problems) for p in group.passages if p.key == key)
         columns.append(f'<section class="synopsis-column" data-source="{e(key)}" aria-label="{e(title)}">'
                        f'<h2 class="synopsis-source">{e(title)}</h2>{passages}</section>')
     index = app.builder.get_relative_uri(group.pagename, f"{PAGE_DIR}/index")
@@ -307,17 +330,97 @@ def index_body(app: Sphinx, groups: list[Group]) -> str:
     )
 
 
+def _group_keys(group: Group) -> set[str]:
+    """The documents whose text or references a group's page shows."""
+    keys = {p.key for p in group.passages}
+    keys.update(value.split("-", 1)[0] for kind, value in group.note if kind == "ptr")
+    return keys
+
+
+def group_key(app: Sphinx, group: Group, common: str) -> str:
+    """The digest of what one group's page is made from (``common``: what all pages share)."""
+    inputs = []
+    for key in sorted(_group_keys(group)):
+        docname = _docname(app, key)
+        doctree = Path(app.doctreedir, f"{docname}.doctree") if docname else None
+        inputs.append((key, docname, products.file_digest(TEI_DIR / f"{key}.xml"),
+                       products.file_digest(doctree) if doctree else ""))
+    return products.digest(common, group.id, inputs)
+
+
+def _common_key(app: Sphinx, groups: list[Group]) -> str:
+    """The digest of what every group's page is made from."""
+    return products.digest(
+        "synopsis", products.code_digest(sys.modules[__name__], chart, citeref, documents, xmlsafe),
+        sphinx.__version__, docutils.__version__, products.config_digest(app),
+        products.file_digest(TEI_DIR / SYNOPSIS_FILE), [(g.id, g.pagename, g.heading) for g in groups],
+    )
+
+
+#: A group's page as stored: its body and the problems to report with it.
+Page = tuple[str, Problems]
+
+
+def _make(app: Sphinx, groups: list[Group], ids: list[str]) -> dict[str, Page]:
+    """The pages of the groups ``ids`` (in this process)."""
+    from edition.sphinxext.parallel import page_state
+
+    page_state(app)
+    cache: dict[str, nodes.document] = {}
+    made: dict[str, Page] = {}
+    for group in groups:
+        if group.id in ids:
+            problems: Problems = []
+            made[group.id] = (group_body(app, group, groups, cache, problems), problems)
+    return made
+
+
+def start_pages(app: Sphinx, builder: Any) -> None:
+    """When writing starts: make the pages not in the store in another process (``-j``)."""
+    if not is_html_site(app) or not workers.can_start(app):
+        return
+    groups = load_groups()
+    store = products.store(app)
+    common = _common_key(app, groups)
+    keys = {g.id: group_key(app, g, common) for g in groups}
+    missing = [g.id for g in groups if not store.exists("synopsis", g.pagename, keys[g.id])]
+    pagenames = {g.id: g.pagename for g in groups}
+
+    def keep(made: dict[str, Page]) -> None:
+        for ident, page in made.items():
+            store.save("synopsis", pagenames[ident], keys[ident], page)
+
+    shares = workers.shares(missing, lambda _: 1, app.parallel)
+    workers.start(app, "synopsis", shares, lambda ids: _make(app, groups, ids), keep)
+
+
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    from edition.sphinxext.parallel import page_state
+
     if not is_html_site(app):
         return
+    workers.finish(app, "synopsis")
     groups = load_groups()
     if not groups:
         return
-    cache: dict[str, nodes.document] = {}
+    page_state(app)
+    store = products.store(app)
+    common = _common_key(app, groups)
     index_link = {"link": app.builder.get_relative_uri(groups[0].pagename, f"{PAGE_DIR}/index"), "title": "Synopsis"}
+    pages: dict[str, Page] = {}
+    keys = {g.id: group_key(app, g, common) for g in groups}
     for group in groups:
-        yield group.pagename, {"title": group.heading, "body": group_body(app, group, groups, cache),
-                               "parents": [index_link]}, "page.html"
+        page = store.load("synopsis", group.pagename, keys[group.id])
+        if page is not None:
+            pages[group.id] = page
+    missing = [g.id for g in groups if g.id not in pages]
+    for ident, page in _make(app, groups, missing).items():
+        store.save("synopsis", next(g.pagename for g in groups if g.id == ident), keys[ident], page)
+        pages[ident] = page
+    for group in groups:
+        body, problems = pages[group.id]
+        _report(group, problems)
+        yield group.pagename, {"title": group.heading, "body": body, "parents": [index_link]}, "page.html"
     yield f"{PAGE_DIR}/index", {"title": "Synopsis", "body": index_body(app, groups)}, "page.html"
 
 
@@ -364,6 +467,8 @@ def insert_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("edition.sphinxext.workers")
+    app.connect("write-started", start_pages)
     app.connect("html-collect-pages", collect_pages)
     app.connect("doctree-resolved", link_from_landing_page)
     app.connect("doctree-resolved", insert_charts)

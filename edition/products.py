@@ -1,0 +1,218 @@
+"""What a build makes per document, kept between builds: the product store.
+
+Sphinx reads and writes again only the documents that changed. The pages and files
+the Sphinx extension adds (the two readings side by side, the citation files, the DTS
+API, the synopsis) are made at ``html-collect-pages`` and ``build-finished``, where
+Sphinx offers no such bookkeeping, and validation checks every file: without this
+module each of them would be made again, for every document, in every build. Each of
+them is a pure function of a few inputs (the TEI file, the stylesheets or schemas, the
+registers, the code that makes it), so it is stored under a digest of those inputs (its
+*key*) and made again only when the key changes.
+
+A store is a directory (for the Sphinx extension, ``edition-products/`` in the doctree
+directory): one file per kind of product and document, replaced atomically, each
+holding the key it was made from. A build killed at any point leaves the old product
+or the new one, never a mix; a clean build (no doctree directory) starts with an empty
+store. Keys name the code that makes a product (:func:`code_digest` of its modules), so
+a changed module never reuses what an older version of it made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import quote
+
+#: Directory of the store inside the doctree directory.
+PRODUCTS_DIR = "edition-products"
+
+#: Bump to drop every stored product (a change of the stored format).
+STORE_VERSION = "1"
+
+#: Longest file name made from a product's name; a longer name is shortened and hashed.
+MAX_NAME = 160
+
+
+def digest(*parts: object) -> str:
+    """A key made of ``parts`` (strings, bytes or anything with a stable ``repr``)."""
+    h = hashlib.sha256(STORE_VERSION.encode())
+    for part in parts:
+        data = part if isinstance(part, bytes) else (part if isinstance(part, str) else repr(part)).encode()
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=4096)
+def _file_digest(path: str, stamp: tuple[int, int, int, int]) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def file_digest(path: Path | str) -> str:
+    """SHA-256 of a file's bytes ("" for a missing file), read once per process and version
+    of the file (its inode, size, mtime and ctime: a write changes the ctime)."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return ""
+    return _file_digest(str(path), (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+
+
+def files_digest(paths: list[Path]) -> str:
+    """One digest of several files, by name and content."""
+    return digest(*(f"{Path(p).name}:{file_digest(p)}" for p in paths))
+
+
+def stylesheet_digest(stylesheet: Path | None = None) -> str:
+    """The digest of the edition stylesheet: the driver and every module beside it."""
+    if stylesheet is None:
+        from edition.transform import STYLESHEET
+
+        stylesheet = STYLESHEET
+    return files_digest(sorted(Path(stylesheet).parent.glob("*.xsl")))
+
+
+def code_digest(*modules: ModuleType | str) -> str:
+    """The digest of the Python modules that make a product (their source files)."""
+    paths = []
+    for module in modules:
+        mod = sys.modules[module] if isinstance(module, str) else module
+        paths.append(Path(mod.__file__ or ""))
+    return files_digest(paths)
+
+
+def config_digest(app: Any) -> str:
+    """The digest of the configuration values a page depends on (Sphinx's own rebuild categories)."""
+    from sphinx.builders.html._build_info import BuildInfo
+
+    info = BuildInfo(app.config, app.builder.tags, frozenset({"env", "html"}))
+    return digest(info.config_hash, info.tags_hash)
+
+
+class ProductStore:
+    """Products by kind and name (a docname), each with the key it was made from.
+
+    ``directory`` holds the store (``PRODUCTS_DIR`` in it); for the Sphinx extension,
+    the doctree directory.
+    """
+
+    def __init__(self, directory: Path | str) -> None:
+        self.root = Path(directory) / PRODUCTS_DIR
+
+    def _path(self, kind: str, name: str) -> Path:
+        stem = quote(name, safe="")
+        if len(stem) > MAX_NAME:  # an absolute path, say: the file name must stay short
+            stem = f"{stem[-MAX_NAME // 2:]}-{hashlib.sha256(name.encode()).hexdigest()[:16]}"
+        return self.root / kind / (stem + ".pickle")
+
+    def stored(self, kind: str, name: str) -> tuple[str, Any] | None:
+        """``(key, product)`` as stored for ``name``, whatever its key; None if there is none."""
+        try:
+            with self._path(kind, name).open("rb") as handle:
+                stored_key, value = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            return None
+        return stored_key, value
+
+    def exists(self, kind: str, name: str, key: str) -> bool:
+        """Is there a product for ``name`` made from ``key``?"""
+        return self.load(kind, name, key) is not None
+
+    def load(self, kind: str, name: str, key: str) -> Any | None:
+        """The product stored for ``name`` if it was made from ``key``, else None."""
+        found = self.stored(kind, name)
+        return found[1] if found is not None and found[0] == key else None
+
+    def save(self, kind: str, name: str, key: str, value: Any) -> None:
+        """Store ``value`` under ``key``, replacing the file atomically.
+
+        A store that cannot be written (a full disk, a file where its directory should
+        be) stores nothing: the product is made again next time, and whatever else
+        the build writes there reports the problem.
+        """
+        path = self._path(kind, name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((key, value), handle, pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def names(self, kind: str) -> list[str]:
+        """The names that have a stored product of ``kind`` (names up to ``MAX_NAME`` long)."""
+        from urllib.parse import unquote
+
+        folder = self.root / kind
+        if not folder.is_dir():
+            return []
+        return sorted(unquote(p.name.removesuffix(".pickle")) for p in folder.glob("*.pickle"))
+
+    def forget(self, kind: str, name: str) -> None:
+        self._path(kind, name).unlink(missing_ok=True)
+
+
+def store(app: Any) -> ProductStore:
+    """The store of the build that ``app`` (or an environment) runs."""
+    return ProductStore(app.doctreedir)
+
+
+# --- files written into the output ----------------------------------------------------------
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (in the build's output, which is never published in place:
+    :mod:`edition.publish` copies it into a release, so a file may be rewritten here)."""
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+class FileSet:
+    """Files of the output that one product owns: rewritten only when the product changed.
+
+    ``sizes`` (path relative to the output → size) is what the product wrote last time.
+    The files are trusted as long as each of them is still there: nothing else writes
+    them but later passes over the whole output (the Content-Security-Policy of HTML
+    pages), and an output directory whose build did not finish is deleted before the
+    next build (:func:`edition.publish.prepare_staging`).
+    """
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = Path(outdir)
+
+    def intact(self, sizes: dict[str, int]) -> bool:
+        """Are all the files of a stored product still in the output?"""
+        return all(os.path.isfile(self.outdir / rel) for rel in sizes)
+
+    def write(self, files: dict[str, bytes], previous: dict[str, int] | None = None) -> dict[str, int]:
+        """Write ``files`` (relative path → bytes) that differ from the output; remove the files
+        only ``previous`` had. Returns the sizes to store with the product."""
+        for rel, data in files.items():
+            path = self.outdir / rel
+            try:
+                same = path.stat().st_size == len(data) and path.read_bytes() == data
+            except OSError:
+                same = False
+            if not same:
+                write_file(path, data)
+        for rel in set(previous or ()) - set(files):
+            (self.outdir / rel).unlink(missing_ok=True)
+        return {rel: len(data) for rel, data in files.items()}

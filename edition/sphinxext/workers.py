@@ -1,0 +1,69 @@
+"""Extension pages made in other processes while Sphinx writes the documents.
+
+Pages the extension adds (``html-collect-pages``) are written after every document,
+one after another in the main process. Those whose body is not in the product store
+(:mod:`edition.products`) can be made earlier: when writing starts (``write-started``:
+every document read, the domains merged), in forked processes (Sphinx's own
+``ParallelTasks``, as for ``-j``), while Sphinx writes the documents. Each result is
+stored by the main process; the pages are then written from the store. A build that
+fails before the pages are written stops the processes (``build-finished``).
+
+Modules that use this one load it as an extension of their own (``setup_extension``).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util.parallel import ParallelTasks, parallel_available
+
+_PENDING: "weakref.WeakKeyDictionary[Sphinx, dict[str, ParallelTasks]]" = weakref.WeakKeyDictionary()
+
+
+def can_start(app: Sphinx) -> bool:
+    """Does this build write in parallel (``-j`` and every extension parallel-safe)?"""
+    return parallel_available and getattr(app.builder, "parallel_ok", False) and getattr(app, "parallel", 1) > 1
+
+
+def start(app: Sphinx, name: str, shares: list[list[str]], make: Callable[[list[str]], Any],
+          keep: Callable[[Any], None]) -> None:
+    """Run ``make(share)`` for each share in its own process; ``keep(result)`` runs in this
+    process when :func:`finish` collects it."""
+    shares = [share for share in shares if share]
+    if not shares:
+        return
+    tasks = ParallelTasks(len(shares))
+    for share in shares:
+        tasks.add_task(make, share, lambda _share, result: keep(result))
+    _PENDING.setdefault(app, {})[name] = tasks
+
+
+def finish(app: Sphinx, name: str) -> None:
+    """Wait for what :func:`start` began under ``name`` (nothing if it began nothing)."""
+    tasks = _PENDING.get(app, {}).pop(name, None)
+    if tasks is not None:
+        tasks.join()
+
+
+def shares(names: list[str], weight: Callable[[str], int], n: int) -> list[list[str]]:
+    """``names`` in at most ``n`` groups of about the same weight (heaviest first)."""
+    groups: list[list[Any]] = [[0, []] for _ in range(max(1, n))]
+    for name in sorted(names, key=lambda x: -weight(x)):
+        lightest = min(groups, key=lambda g: g[0])
+        lightest[0] += weight(name)
+        lightest[1].append(name)
+    return [names_ for _, names_ in groups if names_]
+
+
+def abandon(app: Sphinx, exception: Exception | None) -> None:
+    """At the end of a build: stop what nobody collected (the build failed on the way)."""
+    for tasks in _PENDING.pop(app, {}).values():
+        tasks.terminate()
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("build-finished", abandon)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

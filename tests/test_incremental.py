@@ -1,0 +1,213 @@
+"""Incremental builds: a rebuild redoes only what changed, and gives the bytes a clean build gives.
+
+* publishing links the files that did not change to the previous release, copies the
+  others, and never lets a file of staging (which Sphinx rewrites in place) into a release;
+* the product store (:mod:`edition.products`) returns a product only for the key it was
+  made from, and a validation run from its cache reports what a full run reports;
+* after a one-word edit of one document the build remakes that document's products
+  only, leaves the register pages alone, and publishes what a clean build publishes.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_edition, run_edition
+from edition import products, publish
+
+# --- publishing ----------------------------------------------------------------------------
+
+
+def _staging(root: Path, files: dict[str, str]) -> Path:
+    staging = root / "_build" / ".staging" / "html"
+    for rel, text in files.items():
+        path = staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return staging
+
+
+def test_release_links_unchanged_files_and_copies_changed_ones(tmp_path: Path):
+    staging = _staging(tmp_path, {"index.html": "same", "tei/a.html": "old", "_static/x.css": "css"})
+    public = tmp_path / "_build" / "html"
+    first = publish.release(staging, public)
+    inode = {rel: (first / rel).stat().st_ino for rel in ("index.html", "tei/a.html", "_static/x.css")}
+
+    (staging / "tei" / "a.html").write_text("changed", encoding="utf-8")
+    (staging / "tei" / "b.html").write_text("new", encoding="utf-8")
+    second = publish.release(staging, public)
+
+    assert second != first and not first.exists(), "the previous release is removed"
+    assert public.resolve() == second
+    assert (second / "index.html").stat().st_ino == inode["index.html"], "an unchanged file is linked"
+    assert (second / "_static" / "x.css").stat().st_ino == inode["_static/x.css"]
+    assert (second / "tei" / "a.html").read_text(encoding="utf-8") == "changed"
+    assert (second / "tei" / "b.html").read_text(encoding="utf-8") == "new"
+    staged = {p.stat().st_ino for p in staging.rglob("*") if p.is_file()}
+    released = {p.stat().st_ino for p in second.rglob("*") if p.is_file()}
+    assert not staged & released, "a release never shares a file with staging"
+
+    # Sphinx rewrites staging in place: the published release must not see it.
+    with open(staging / "index.html", "w", encoding="utf-8") as handle:
+        handle.write("rewritten in place")
+    assert (public / "index.html").read_text(encoding="utf-8") == "same"
+
+
+def test_release_copies_where_files_cannot_be_linked(tmp_path: Path, monkeypatch):
+    staging = _staging(tmp_path, {"index.html": "same", "a.html": "old"})
+    public = tmp_path / "_build" / "html"
+    publish.release(staging, public)
+    (staging / "a.html").write_text("new", encoding="utf-8")
+
+    def other_file_system(*args, **kwargs):
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+
+    monkeypatch.setattr(os, "link", other_file_system)
+    release = publish.release(staging, public)
+    assert (release / "index.html").read_text(encoding="utf-8") == "same"
+    assert (release / "a.html").read_text(encoding="utf-8") == "new"
+
+
+def test_release_leaves_nothing_of_killed_builds(tmp_path: Path):
+    staging = _staging(tmp_path, {"index.html": "x"})
+    public = tmp_path / "_build" / "html"
+    releases = public.parent / "releases"
+    (releases / ".html-0123456789abcdef.tmp-99999").mkdir(parents=True)
+    (releases / ".html-0123456789abcdef.files").write_text("", encoding="utf-8")
+    release = publish.release(staging, public)
+    assert sorted(p.name for p in releases.iterdir()) == sorted([release.name, f".{release.name}.files"])
+
+
+# --- the product store and the validation cache ---------------------------------------------
+
+
+def test_product_store_answers_only_for_its_key(tmp_path: Path):
+    store = products.ProductStore(tmp_path)
+    assert store.load("kind", "tei/doc", "k1") is None
+    store.save("kind", "tei/doc", "k1", {"body": "<p>x</p>"})
+    assert store.load("kind", "tei/doc", "k1") == {"body": "<p>x</p>"}
+    assert store.load("kind", "tei/doc", "k2") is None
+    assert store.names("kind") == ["tei/doc"]
+    # A damaged file is no product; an unwritable store stores nothing and says nothing.
+    next((tmp_path / products.PRODUCTS_DIR / "kind").glob("*.pickle")).write_bytes(b"\x80garbage")
+    assert store.load("kind", "tei/doc", "k1") is None
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory", encoding="utf-8")
+    products.ProductStore(blocked).save("kind", "x", "k", 1)
+
+
+def test_file_digest_follows_the_file(tmp_path: Path):
+    path = tmp_path / "a.xml"
+    path.write_text("<a/>", encoding="utf-8")
+    first = products.file_digest(path)
+    path.write_text("<b/>", encoding="utf-8")
+    assert products.file_digest(path) != first
+    assert products.file_digest(tmp_path / "missing.xml") == ""
+
+
+def test_validation_from_its_cache_reports_what_a_full_run_reports(tmp_path: Path):
+    from edition.documents import edition_files
+    from edition.validate import validate
+
+    broken = tmp_path / "bakulin.xml"
+    text = (REPO / "tei" / "bakulin.xml").read_text(encoding="utf-8")
+    # An invalid element (grammar, Schematron) and a registered name left untagged (a warning).
+    text = text.replace("</head>", "<sp/></head>", 1)
+    text = re.sub(r'<persName ref="#pareto">(V\. Pareto)</persName>', r"\1", text, count=1)
+    broken.write_text(text, encoding="utf-8")
+    context = [p for p in edition_files() if p.name != "bakulin.xml"]
+    cache = tmp_path / "cache"
+
+    full = validate([broken], context=context)
+    assert not full.ok and any(p.rule == "untagged-name" for p in full.problems)
+    for _ in range(2):  # made, then read from the cache
+        cached = validate([broken], context=context, cache=cache)
+        assert cached.format_json() == full.format_json()
+    broken.write_text((REPO / "tei" / "bakulin.xml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert validate([broken], context=context, cache=cache).format_json() == validate([broken], context=context).format_json()
+
+
+# --- a one-paragraph edit of a real build ----------------------------------------------------
+
+
+def _tree(site: Path) -> dict[str, str]:
+    real = site.resolve()
+    return {p.relative_to(real).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(real.rglob("*")) if p.is_file()}
+
+
+def _edit(root: Path) -> None:
+    path = root / "tei" / "bakulin.xml"
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(r'(<p xml:id="bakulin-p0001">The article) examines', r"\1 studies", text, count=1)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def edited_build(tmp_path_factory) -> tuple[Path, dict[str, float], dict[str, int]]:
+    """A copy built (``-j 2``), then edited in one word of one paragraph and built again.
+
+    Returns the copy, the mtimes of the staged pages and stored products before the
+    second build, and the inodes of the first release's files.
+    """
+    root = copy_edition(tmp_path_factory.mktemp("incremental"))
+    proc = run_edition("build", "-q", "-j", "2", root=root)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    build = root / "_build"
+    watched = [p for p in (build / ".staging").rglob("*") if p.is_file()]
+    mtimes = {str(p): p.stat().st_mtime_ns for p in watched}
+    site = (build / "html").resolve()
+    inodes = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    _edit(root)
+    proc = run_edition("build", "-q", "-j", "2", root=root)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return root, mtimes, inodes
+
+
+def test_rebuild_publishes_what_a_clean_build_publishes(edited_build, tmp_path: Path):
+    root, _, _ = edited_build
+    clean = copy_edition(tmp_path / "clean")
+    shutil.copy2(root / "tei" / "bakulin.xml", clean / "tei" / "bakulin.xml")
+    proc = run_edition("build", "-q", root=clean)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    incremental, fresh = _tree(root / "_build" / "html"), _tree(clean / "_build" / "html")
+    assert sorted(incremental) == sorted(fresh)
+    differing = sorted(name for name in fresh if incremental[name] != fresh[name])
+    assert not differing, f"{len(differing)} files differ, e.g. {differing[:10]}"
+
+
+def test_rebuild_remakes_only_what_the_edit_touched(edited_build):
+    root, mtimes, _ = edited_build
+    staging = root / "_build" / ".staging"
+
+    def unchanged(path: Path) -> bool:
+        return path.stat().st_mtime_ns == mtimes[str(path)]
+
+    store = staging / "doctrees-html" / products.PRODUCTS_DIR
+    for kind in ("parallel", "citation", "cite-files", "dts"):
+        kept = [p for p in (store / kind).glob("*.pickle") if "bakulin" not in p.name]
+        remade = [p for p in (store / kind).glob("*.pickle") if "bakulin" in p.name]
+        assert kept and all(unchanged(p) for p in kept), f"{kind}: another document's product was remade"
+        assert remade and not any(unchanged(p) for p in remade), f"{kind}: the edited document's product was kept"
+    # The edit changes no mention or date: the registers' pages are not written again.
+    for page in ("persons", "places", "orgs", "chronology"):
+        assert unchanged(staging / "html" / "registers" / f"{page}.html"), page
+    assert unchanged(staging / "html" / "tei" / "dikova.html")
+    assert not unchanged(staging / "html" / "tei" / "bakulin.html")
+
+
+def test_rebuild_links_what_did_not_change(edited_build):
+    root, _, inodes = edited_build
+    site = (root / "_build" / "html").resolve()
+    assert (site / "tei" / "dikova.html").stat().st_ino == inodes["tei/dikova.html"]
+    assert (site / "tei" / "bakulin.html").stat().st_ino != inodes["tei/bakulin.html"]
+    linked = sum(1 for rel, inode in inodes.items() if (site / rel).exists() and (site / rel).stat().st_ino == inode)
+    assert linked > 0.9 * len(inodes), f"only {linked} of {len(inodes)} files were linked"
