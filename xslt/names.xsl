@@ -46,6 +46,17 @@
     <xsl:sequence select="$passage[$name is ($note//*[f:register(.)][(@ref, @key)[1] ! f:bare-id(.) = $key])[1]]"/>
   </xsl:function>
 
+  <!-- Does this name become a link to its register entry? Not inside a citation's link, and
+       not when it holds an emendation: the emendation's mark and callout are links of their
+       own, and the apparatus matters more than the name's link (the mention still counts). -->
+  <xsl:function name="f:name-links" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="local-name($e) = ('persName', 'placeName', 'orgName', 'rs', 'name')
+        and exists(f:register($e)) and exists(($e/@ref, $e/@key)[normalize-space()])
+        and empty($e/ancestor::ref[normalize-space(@target)])
+        and empty($e//(choice[corr] | supplied))"/>
+  </xsl:function>
+
   <xsl:template match="persName | placeName | orgName | rs | name" mode="m:docutils">
     <xsl:variable name="register" as="xs:string?" select="f:register(.)"/>
     <xsl:variable name="ref" as="xs:string?" select="(@ref, @key)[normalize-space()][1]"/>
@@ -53,9 +64,9 @@
         select="f:classes(., (lower-case(local-name()), @cert ! ('cert-' || .)))"/>
     <xsl:choose>
       <xsl:when test="exists($register) and exists($ref)">
-        <xsl:variable name="in-link" as="xs:boolean" select="exists(ancestor::ref[normalize-space(@target)])"/>
-        <xsl:element name="{if ($in-link) then 'inline' else 'reference'}">
-          <xsl:if test="not($in-link)">
+        <xsl:variable name="links" as="xs:boolean" select="f:name-links(.)"/>
+        <xsl:element name="{if ($links) then 'reference' else 'inline'}">
+          <xsl:if test="$links">
             <xsl:attribute name="refuri" select="$register-base || $register || '.html#' || f:bare-id($ref)"/>
           </xsl:if>
           <xsl:attribute name="classes" select="$classes"/>
