@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -159,6 +160,24 @@ def _sort_key(entry: Entry) -> tuple[str, str]:
     return (name.casefold(), entry.display.casefold())
 
 
+def _by_document(app: Sphinx, mentions: list[tuple[str, Mention]],
+                 item: Callable[[str, Mention], nodes.list_item]) -> list[nodes.Node]:
+    """The mentions of one entry grouped by document, each document with its count (nothing if none)."""
+    by_doc: dict[str, list[Mention]] = {}
+    for docname, mention in mentions:
+        by_doc.setdefault(docname, []).append(mention)
+    if not by_doc:
+        return []
+    docs = nodes.bullet_list(classes=["entry-documents"])
+    for docname, items in by_doc.items():
+        label = nodes.paragraph("", "", nodes.strong("", _doc_title(app, docname)), nodes.Text(f" ({len(items)})"))
+        listing = nodes.bullet_list(classes=["mentions"])
+        for mention in items:
+            listing += item(docname, mention)
+        docs += nodes.list_item("", label, listing)
+    return [docs]
+
+
 def register_entries(app: Sphinx, kind: str, fromdocname: str) -> nodes.Element:
     """The entries of one register, each with its mentions grouped by document."""
     registers = registers_for(app)
@@ -180,19 +199,7 @@ def register_entries(app: Sphinx, kind: str, fromdocname: str) -> nodes.Element:
         mentions = found.get(entry.id, [])
         if not mentions:
             box += nodes.paragraph("", "Not mentioned in the documents.", classes=["entry-none"])
-        by_doc: dict[str, list[Mention]] = {}
-        for docname, mention in mentions:
-            by_doc.setdefault(docname, []).append(mention)
-        docs = nodes.bullet_list(classes=["entry-documents"])
-        for docname, items in by_doc.items():
-            label = nodes.paragraph("", "", nodes.strong("", _doc_title(app, docname)),
-                                    nodes.Text(f" ({len(items)})"))
-            listing = nodes.bullet_list(classes=["mentions"])
-            for mention in items:
-                listing += _mention_item(app, fromdocname, docname, mention)
-            docs += nodes.list_item("", label, listing)
-        if by_doc:
-            box += docs
+        box += _by_document(app, mentions, lambda docname, m: _mention_item(app, fromdocname, docname, m))
         body += box
     return body
 
@@ -241,20 +248,8 @@ def bibliography(app: Sphinx, fromdocname: str) -> nodes.Element:
         box += citation
         if not citations:
             box += nodes.paragraph("", "Not cited in the documents.", classes=["entry-none"])
-        by_doc: dict[str, list[Mention]] = {}
-        for docname, mention in citations:
-            by_doc.setdefault(docname, []).append(mention)
-        docs = nodes.bullet_list(classes=["entry-documents"])
-        for docname, items in by_doc.items():
-            label = nodes.paragraph("", "", nodes.strong("", _doc_title(app, docname)),
-                                    nodes.Text(f" ({len(items)})"))
-            listing = nodes.bullet_list(classes=["mentions"])
-            for mention in items:
-                listing += _citation_item(app, fromdocname, docname, mention,
-                                          labels.get((docname, mention["anchor"]), ""))
-            docs += nodes.list_item("", label, listing)
-        if by_doc:
-            box += docs
+        box += _by_document(app, citations, lambda docname, m: _citation_item(
+            app, fromdocname, docname, m, labels.get((docname, m["anchor"]), "")))
         body += box
     return body
 
