@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 #: Directory of the store inside the doctree directory.
 PRODUCTS_DIR = "edition-products"
@@ -156,8 +156,6 @@ class ProductStore:
 
     def names(self, kind: str) -> list[str]:
         """The names that have a stored product of ``kind`` (names up to ``MAX_NAME`` long)."""
-        from urllib.parse import unquote
-
         folder = self.root / kind
         if not folder.is_dir():
             return []
