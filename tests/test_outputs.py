@@ -156,6 +156,18 @@ def test_epub_notes_link_both_ways(epub: Path) -> None:
         assert f"#{callout.get('id')}" in back, callout.get("id")
 
 
+def test_epub_registers_list_every_mention_in_place(epub: Path) -> None:
+    """An e-book has no entry pages: Kirov's mentions stand under his entry (the site links out)."""
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    with zipfile.ZipFile(epub) as archive:
+        names = archive.namelist()
+        page = etree.fromstring(archive.read("registers/persons.xhtml"))
+    assert not any(name.startswith("registers/persons/") for name in names)
+    (kirov,) = page.xpath("//x:div[@id='kirov']", namespaces=ns)
+    assert len(kirov.xpath(".//x:p[contains(@class,'mention')]", namespaces=ns)) > 900
+    assert not kirov.xpath(".//x:p[contains(@class,'entry-page-link')]", namespaces=ns)
+
+
 def test_epub_apparatus_follows_its_paragraph(epub: Path) -> None:
     """In an e-reader the apparatus is linear: right after the paragraph, no side column."""
     ns = {"x": "http://www.w3.org/1999/xhtml"}

@@ -58,10 +58,24 @@ def _expected_mentions(key: str) -> Counter[tuple[str, str]]:
 def _listed_mentions(entry: lxml.html.HtmlElement) -> Counter[tuple[str, str]]:
     found: Counter[tuple[str, str]] = Counter()
     for link in _find(entry, "p.mention > a"):
-        m = re.fullmatch(r"\.\./tei/(\w+)\.html#([\w.-]+)", link.get("href"))
+        m = re.fullmatch(r"(?:\.\./)+tei/(\w+)\.html#([\w.-]+)", link.get("href"))
         assert m, link.get("href")
         found[(m.group(1), m.group(2))] += 1
     return found
+
+
+def _entry(site: Path, page: str, key: str) -> lxml.html.HtmlElement:
+    """Where the mentions of an entry are listed: under it on the register page, or, when it
+    has more than the page shows, on the entry's own page (which the register page links)."""
+    box = _page(site, f"registers/{page}.html").get_element_by_id(key)
+    links = _find(box, "p.entry-page-link > a")
+    if not links:
+        return box
+    assert links[0].get("href") == f"{page}/{key}.html"
+    own = _page(site, f"registers/{page}/{key}.html")
+    back = _find(own, "p.entry-register-link > a")[0].get("href")
+    assert back == f"../{page}.html#{key}", back
+    return own.get_element_by_id(key)
 
 
 def test_every_register_entry_has_its_page_entry(built_site: Path):
@@ -79,7 +93,7 @@ def test_every_register_entry_has_its_page_entry(built_site: Path):
 
 @pytest.mark.parametrize("key", ["stalin", "zinoviev", "nikolaev", "borisov"])
 def test_persons_page_lists_the_right_mentions(built_site: Path, key: str):
-    entry = _page(built_site, "registers/persons.html").get_element_by_id(key)
+    entry = _entry(built_site, "persons", key)
     expected = _expected_mentions(key)
     assert expected, key
     assert _listed_mentions(entry) == expected
@@ -89,18 +103,17 @@ def test_persons_page_lists_the_right_mentions(built_site: Path, key: str):
 
 
 def test_mentions_show_context(built_site: Path):
-    entry = _page(built_site, "registers/persons.html").get_element_by_id("nikolaev")
+    entry = _entry(built_site, "persons", "nikolaev")
     contexts = [c.text_content() for c in _find(entry, "span.context")]
     assert all(3 <= len(c.split()) <= 2 * 6 + 8 for c in contexts), contexts
     assert any(re.search(r"\bNikola[ye]+v\b", c) for c in contexts)
 
 
 def test_editorial_identifications_are_marked(built_site: Path):
-    persons = _page(built_site, "registers/persons.html")
     for key, anchor, opening in (("zinoviev", "slides-list08", "Born into a Jewish farming family"),
                                  ("rykov", "slides-list09", "Born in 1881 into a peasant family"),
                                  ("stalin", "slides-p0014", "Born into a poor family in Georgia")):
-        marked = [p for p in _find(persons.get_element_by_id(key), "p.mention")
+        marked = [p for p in _find(_entry(built_site, "persons", key), "p.mention")
                   if _find(p, "a")[0].get("href").endswith("#" + anchor)]
         assert len(marked) == 1, key
         assert "identified by the editors (certainty: high)" in marked[0].text_content()
@@ -116,11 +129,13 @@ def test_chronology_in_date_order_with_sources(built_site: Path):
     assert _find(murder, "p.date-head")[0].text_content().startswith("1 December 1934")
     sources = {a.get("href").split("#")[0] for a in _find(murder, "p.mention > a")}
     assert len(sources) >= 3  # several documents date the murder
-    # every dated expression of the documents is listed once
+    # every dated expression of the documents is listed once, on the page or on its date's page
     expected = sum(len(parse_file(d.tei_path).xpath(
         "//t:text//t:date[@when or @from or @to or @notBefore or @notAfter]"
         "[not(ancestor::t:sic or ancestor::t:orig)]", namespaces=TEI)) for d in DOCUMENTS)
-    assert len(_find(page, "div.chronology-date p.mention")) == expected
+    listed = [len(_find(_entry(built_site, "chronology", g.get("id")), "p.mention")) for g in groups]
+    assert sum(listed) == expected
+    assert max(listed) > 25  # the busiest dates have a page of their own
 
 
 def test_name_links_carry_register_info_without_script(built_site: Path):
@@ -160,7 +175,7 @@ def test_incremental_build_updates_the_registers(tmp_path: Path):
     first = run_edition("build", "-q", root=root)
     assert first.returncode == 0, first.stderr[-3000:]
     site = root / "_build" / "html"
-    before = _listed_mentions(_page(site, "registers/persons.html").get_element_by_id("bukharin"))
+    before = _listed_mentions(_entry(site, "persons", "bukharin"))
     assert before
     path = root / "tei" / "onthisday.xml"
     text = path.read_text(encoding="utf-8")
@@ -172,12 +187,10 @@ def test_incremental_build_updates_the_registers(tmp_path: Path):
     path.write_text(text, encoding="utf-8")
     second = run_edition("build", "-q", root=root)
     assert second.returncode == 0, second.stderr[-3000:]
-    after = _listed_mentions(_page(site, "registers/persons.html").get_element_by_id("bukharin"))
+    after = _listed_mentions(_entry(site, "persons", "bukharin"))
     assert after == before + Counter({("onthisday", "onthisday-p9001"): 1})
-    persons = _page(site, "registers/persons.html")
-    assert _listed_mentions(persons.get_element_by_id("kirov"))[("dikova", "dikova-p0001")] > 0
-    places = _page(site, "registers/places.html")
-    assert sum(_listed_mentions(places.get_element_by_id("leningrad")).values()) > 50
+    assert _listed_mentions(_entry(site, "persons", "kirov"))[("dikova", "dikova-p0001")] > 0
+    assert sum(_listed_mentions(_entry(site, "places", "leningrad")).values()) > 50
 
 
 # --- the bibliography ---------------------------------------------------------------------
@@ -258,3 +271,29 @@ def test_footnote_citation_and_bibliography_entry_link_each_other(built_site: Pa
     assert not dikova.xpath("//a//a")  # names inside a citation are no links inside the link
     nav = {a.get("href") for a in _find(dikova, "div.sphinxsidebar a")}
     assert "../registers/bibliography.html" in nav
+
+
+def test_busy_entries_have_their_own_page_and_quiet_ones_stay_inline(built_site: Path):
+    persons = _page(built_site, "registers/persons.html")
+    kirov = persons.get_element_by_id("kirov")
+    assert not _find(kirov, "p.mention")  # 957 mentions: not on the register page
+    (summary,) = _find(kirov, "p.entry-page-link")
+    expected = _expected_mentions("kirov")
+    documents = len({doc for doc, _ in expected})
+    assert summary.text_content() == (f"{sum(expected.values())} mentions in {documents} documents, "
+                                       "listed on the entry's own page.")
+    assert _listed_mentions(_entry(built_site, "persons", "kirov")) == expected
+    # an entry with few mentions lists them in place and has no page of its own
+    kaganovich = persons.get_element_by_id("kaganovich")
+    assert 0 < len(_find(kaganovich, "p.mention")) <= 25 and not _find(kaganovich, "p.entry-page-link")
+    assert not (built_site / "registers" / "persons" / "kaganovich.html").exists()
+
+
+def test_entry_pages_render_their_mentions_in_runs_of_whole_documents():
+    from edition.sphinxext.entrypages import batches
+
+    mentions = [(doc, {"anchor": f"{doc}-{i}"}) for doc, n in (("a", 3), ("b", 5), ("c", 1), ("d", 30)) for i in range(n)]
+    runs = list(batches(mentions, size=4))  # type: ignore[arg-type]
+    assert [m for run in runs for m in run] == mentions
+    assert [sorted({d for d, _ in run}) for run in runs] == [["a", "b"], ["c", "d"], ["d"]]
+    assert max(len(run) for run in runs) == 16  # a document is cut only past four runs' worth

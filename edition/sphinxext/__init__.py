@@ -44,6 +44,7 @@ FEATURES: tuple[str, ...] = (
     "edition.sphinxext.latex",
     "edition.sphinxext.security",
     "edition.sphinxext.registers",
+    "edition.sphinxext.entrypages",
     "edition.sphinxext.guidelines",
     "edition.sphinxext.synopsis",
 )

@@ -5,7 +5,10 @@ A page declares a register with ``.. edition-register:: persons`` (``places``,
 ``doctree-resolved``, once every document has been read (as ``todolist`` is in
 ``sphinx.ext.todo``). A register lists every entry of ``tei/{persons,places,orgs}.xml``
 with its name variants, dates and role, and under it every mention in the documents:
-a link to the mention's paragraph anchor with a few words of context. The bibliography
+a link to the mention's paragraph anchor with a few words of context. (On the HTML
+site an entry with many mentions says how many and lists them on a page of its own:
+:mod:`edition.sphinxext.entrypages`.) Each page's entries are :class:`Listed` records,
+made from the registers and the domain by :func:`listings`, the same for every builder. The bibliography
 lists every work of ``tei/bibliography.xml`` (author, title, place, publisher, year) and
 under it every footnote that cites it (``ref type="bibl"``), "Ibid." included, each a link
 to the footnote. The chronology lists every dated expression in date order, grouped by
@@ -30,7 +33,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -119,7 +123,7 @@ class RegisterDirective(SphinxDirective):
 # --- filling the pages ---------------------------------------------------------------------
 
 
-def _doc_title(app: Sphinx, docname: str) -> str:
+def doc_title(app: Sphinx, docname: str) -> str:
     title = app.env.titles.get(docname)
     return title.astext() if title is not None else docname
 
@@ -170,7 +174,7 @@ def _by_document(app: Sphinx, mentions: list[tuple[str, Mention]],
         return []
     docs = nodes.bullet_list(classes=["entry-documents"])
     for docname, items in by_doc.items():
-        label = nodes.paragraph("", "", nodes.strong("", _doc_title(app, docname)), nodes.Text(f" ({len(items)})"))
+        label = nodes.paragraph("", "", nodes.strong("", doc_title(app, docname)), nodes.Text(f" ({len(items)})"))
         listing = nodes.bullet_list(classes=["mentions"])
         for mention in items:
             listing += item(docname, mention)
@@ -178,37 +182,84 @@ def _by_document(app: Sphinx, mentions: list[tuple[str, Mention]],
     return [docs]
 
 
-def register_entries(app: Sphinx, kind: str, fromdocname: str) -> nodes.Element:
-    """The entries of one register, each with its mentions grouped by document."""
-    registers = registers_for(app)
+# --- what a register page lists ------------------------------------------------------------
+
+
+@dataclass
+class Listed:
+    """One entry of a register page (a person, a work, a date…) and what it lists.
+
+    ``head`` is what the page shows of the entry itself (name, dates, role, forms, the
+    full citation of a work); ``mentions`` are the places in the documents that name,
+    cite or date it, as ``(docname, mention)`` in docname order.
+    """
+
+    kind: str
+    ident: str
+    title: str
+    head: list[nodes.Element]
+    mentions: list[tuple[str, Mention]] = field(default_factory=list)
+
+    @property
+    def documents(self) -> int:
+        return len({docname for docname, _ in self.mentions})
+
+
+#: What a page calls the things it lists under an entry, and what it says when there are none.
+NOUNS = {"persons": ("mention", "Not mentioned in the documents."),
+         "places": ("mention", "Not mentioned in the documents."),
+         "orgs": ("mention", "Not mentioned in the documents."),
+         "bibliography": ("citation", "Not cited in the documents."),
+         "chronology": ("dated expression", "")}
+
+
+def _entry_listings(app: Sphinx, kind: str) -> Iterator[Listed]:
+    """The entries of a register (persons, places, orgs) with their mentions."""
     found = _domain(app).mentions(kind)
-    body = nodes.container(classes=["register", kind])
-    for entry in sorted(registers.of_kind(REGISTERS[kind]), key=_sort_key):
-        box = nodes.container(ids=[entry.id], classes=["register-entry"])
+    for entry in sorted(registers_for(app).of_kind(REGISTERS[kind]), key=_sort_key):
         head = nodes.paragraph(classes=["entry-head"])
         head += nodes.strong(entry.display, entry.display)
         facts = _date_facts(entry)
         if facts:
             head += nodes.Text(f" — {facts}")
-        box += head
+        shown: list[nodes.Element] = [head]
         if entry.role:
-            box += nodes.paragraph("", "", nodes.emphasis(entry.role, entry.role), classes=["entry-role"])
+            shown.append(nodes.paragraph("", "", nodes.emphasis(entry.role, entry.role), classes=["entry-role"]))
         others = [n for n in entry.variants if n != entry.display]
         if others:
-            box += nodes.paragraph("", "Forms in the sources: " + "; ".join(others), classes=["entry-variants"])
-        mentions = found.get(entry.id, [])
-        if not mentions:
-            box += nodes.paragraph("", "Not mentioned in the documents.", classes=["entry-none"])
-        box += _by_document(app, mentions, lambda docname, m: _mention_item(app, fromdocname, docname, m))
-        body += box
-    return body
-
-
-# --- the bibliography ----------------------------------------------------------------------
+            shown.append(nodes.paragraph("", "Forms in the sources: " + "; ".join(others), classes=["entry-variants"]))
+        yield Listed(kind, entry.id, entry.display, shown, found.get(entry.id, []))
 
 
 def _is_web_address(url: str) -> bool:
     return url.startswith(("http://", "https://"))
+
+
+def _bibliography_listings(app: Sphinx) -> Iterator[Listed]:
+    """Every work of the bibliography, by author and year, with the footnotes that cite it."""
+    found = _domain(app).mentions("bibliography")
+    for entry in sorted(registers_for(app).of_kind("bibl"), key=_sort_key):
+        citations = found.get(entry.id, [])
+        head = nodes.paragraph(classes=["entry-head"])
+        head += nodes.strong(entry.display, entry.display)
+        if citations:
+            head += nodes.Text(f" — cited in {len(citations)} footnote{'s' if len(citations) != 1 else ''}")
+        # Author, title, place, publisher and year, as the editors recorded the work.
+        citation = nodes.paragraph("", entry.role, classes=["entry-citation"])
+        for url in entry.targets:
+            citation += nodes.Text(" ")
+            citation += (nodes.reference(url, url, refuri=url) if _is_web_address(url)
+                         else nodes.literal(url, url))
+        yield Listed("bibliography", entry.id, entry.display, [head, citation], citations)
+
+
+def listings(app: Sphinx, kind: str) -> list[Listed]:
+    """The entries a page of ``kind`` lists, in the page's order."""
+    if kind == "chronology":
+        return list(_chronology_listings(app))
+    if kind == "bibliography":
+        return list(_bibliography_listings(app))
+    return list(_entry_listings(app, kind))
 
 
 def _citation_item(app: Sphinx, fromdocname: str, docname: str, mention: Mention, label: str) -> nodes.list_item:
@@ -223,35 +274,43 @@ def _citation_item(app: Sphinx, fromdocname: str, docname: str, mention: Mention
     return nodes.list_item("", para)
 
 
-def bibliography(app: Sphinx, fromdocname: str) -> nodes.Element:
-    """Every work of the bibliography, by author and year, with the footnotes that cite it."""
-    registers = registers_for(app)
-    domain = _domain(app)
-    found = domain.mentions("bibliography")
-    labels = {(docname, note["id"]): note["label"]
-              for docname, data in domain.docs.items() for note in data["footnotes"]}
-    body = nodes.container(classes=["register", "bibliography"])
-    for entry in sorted(registers.of_kind("bibl"), key=_sort_key):
-        citations = found.get(entry.id, [])
-        box = nodes.container(ids=[entry.id], classes=["register-entry"])
-        head = nodes.paragraph(classes=["entry-head"])
-        head += nodes.strong(entry.display, entry.display)
-        if citations:
-            head += nodes.Text(f" — cited in {len(citations)} footnote{'s' if len(citations) != 1 else ''}")
-        box += head
-        # Author, title, place, publisher and year, as the editors recorded the work.
-        citation = nodes.paragraph("", entry.role, classes=["entry-citation"])
-        for url in entry.targets:
-            citation += nodes.Text(" ")
-            citation += (nodes.reference(url, url, refuri=url) if _is_web_address(url)
-                         else nodes.literal(url, url))
-        box += citation
-        if not citations:
-            box += nodes.paragraph("", "Not cited in the documents.", classes=["entry-none"])
-        box += _by_document(app, citations, lambda docname, m: _citation_item(
-            app, fromdocname, docname, m, labels.get((docname, m["anchor"]), "")))
-        body += box
-    return body
+def note_labels(app: Sphinx) -> dict[tuple[str, str], str]:
+    """(docname, footnote id) → the footnote's label, for the bibliography's items."""
+    return {(docname, note["id"]): note["label"]
+            for docname, data in _domain(app).docs.items() for note in data["footnotes"]}
+
+
+def listing(app: Sphinx, kind: str, fromdocname: str, mentions: list[tuple[str, Mention]],
+            labels: dict[tuple[str, str], str] | None = None) -> list[nodes.Node]:
+    """The mentions of one entry as a page of ``kind`` lists them (``labels``: see :func:`note_labels`)."""
+    if kind == "chronology":
+        return _dated_items(app, fromdocname, mentions)
+    if kind == "bibliography":
+        found = labels if labels is not None else note_labels(app)
+        return _by_document(app, mentions, lambda docname, m: _citation_item(
+            app, fromdocname, docname, m, found.get((docname, m["anchor"]), "")))
+    return _by_document(app, mentions, lambda docname, m: _mention_item(app, fromdocname, docname, m))
+
+
+def entry_box(app: Sphinx, listed: Listed, fromdocname: str, inline: bool,
+              labels: dict[tuple[str, str], str] | None = None) -> nodes.container:
+    """An entry on its register page: its head and its mentions (``inline``), or how many
+    there are and a link to the entry's own page (:mod:`edition.sphinxext.entrypages`)."""
+    from edition.sphinxext.entrypages import entry_link
+
+    box = nodes.container(ids=[listed.ident],
+                          classes=["chronology-date" if listed.kind == "chronology" else "register-entry"])
+    box.extend(listed.head)
+    noun, none = NOUNS[listed.kind]
+    if not listed.mentions:
+        if none:
+            box += nodes.paragraph("", none, classes=["entry-none"])
+        return box
+    if inline:
+        box += listing(app, listed.kind, fromdocname, listed.mentions, labels)
+    else:
+        box += entry_link(app, listed, fromdocname, noun)
+    return box
 
 
 # --- the chronology ------------------------------------------------------------------------
@@ -299,51 +358,57 @@ def date_id(values: dict[str, str]) -> str:
     return "date-" + "-".join(parts)
 
 
-def chronology(app: Sphinx, fromdocname: str) -> nodes.Element:
+def _chronology_listings(app: Sphinx) -> Iterator[Listed]:
     """Every dated expression of the documents in date order, grouped by date."""
     groups: dict[tuple[tuple[str, str], ...], list[tuple[str, DateMention]]] = {}
     for docname, data in sorted(_domain(app).docs.items()):
         for date in data["dates"]:
             groups.setdefault(tuple(sorted(date["values"].items())), []).append((docname, date))
-    body = nodes.container(classes=["chronology"])
     for key in sorted(groups, key=lambda k: (date_sort_key(dict(k)), k)):
         values = dict(key)
         found = groups[key]
-        box = nodes.container(ids=[date_id(values)], classes=["chronology-date"])
         sources = {d for d, _ in found}
         head = nodes.paragraph(classes=["date-head"])
         head += nodes.strong("", date_label(values))
         head += nodes.Text(f" ({len(found)} in {len(sources)} document{'s' if len(sources) > 1 else ''})")
-        box += head
-        listing = nodes.bullet_list(classes=["mentions"])
-        for docname, date in found:
-            para = nodes.paragraph(classes=["mention"])
-            para += nodes.emphasis("", _doc_title(app, docname))
-            para += nodes.Text(": ")
-            para += _link(app, fromdocname, docname, date["anchor"],
-                          nodes.inline("", date["context"] or date["text"], classes=["context"]))
+        yield Listed("chronology", date_id(values), date_label(values), [head],
+                     cast(list[tuple[str, Mention]], found))
+
+
+def _dated_items(app: Sphinx, fromdocname: str, found: list[tuple[str, Mention]]) -> list[nodes.Node]:
+    """The dated expressions of one date, each with its document, context and anchor."""
+    listing_ = nodes.bullet_list(classes=["mentions"])
+    for docname, date in found:
+        para = nodes.paragraph(classes=["mention"])
+        para += nodes.emphasis("", doc_title(app, docname))
+        para += nodes.Text(": ")
+        para += _link(app, fromdocname, docname, date["anchor"],
+                      nodes.inline("", date["context"] or date["text"], classes=["context"]))
+        para += nodes.Text(" ")
+        para += nodes.literal("", date["anchor"], classes=["anchor-id"])
+        if date["editorial"]:
             para += nodes.Text(" ")
-            para += nodes.literal("", date["anchor"], classes=["anchor-id"])
-            if date["editorial"]:
-                para += nodes.Text(" ")
-                para += nodes.inline("", "in an editorial note", classes=["editorial"])
-            listing += nodes.list_item("", para)
-        box += listing
-        body += box
-    return body
+            para += nodes.inline("", "in an editorial note", classes=["editorial"])
+        listing_ += nodes.list_item("", para)
+    return [listing_]
 
 
 def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """Replace each placeholder by its register, the bibliography or the chronology."""
+    """Replace each placeholder by its register, the bibliography or the chronology.
+
+    On the HTML site an entry with many mentions shows how many and links to its own
+    page (:mod:`edition.sphinxext.entrypages`); elsewhere (EPUB, PDF) every entry lists
+    all its mentions in place.
+    """
+    from edition.sphinxext.entrypages import shows_inline
+
     for placeholder in list(doctree.findall(register_placeholder)):
         kind = placeholder["kind"]
-        if kind == "chronology":
-            filled = chronology(app, fromdocname)
-        elif kind == "bibliography":
-            filled = bibliography(app, fromdocname)
-        else:
-            filled = register_entries(app, kind, fromdocname)
-        placeholder.replace_self(filled)
+        body = nodes.container(classes=["chronology"] if kind == "chronology" else ["register", kind])
+        labels = note_labels(app) if kind == "bibliography" else None
+        for listed in listings(app, kind):
+            body += entry_box(app, listed, fromdocname, shows_inline(app, listed), labels)
+        placeholder.replace_self(body)
 
 
 # --- links from the reading text -----------------------------------------------------------

@@ -1,0 +1,163 @@
+"""One page per register entry: ``registers/persons/stalin.html``, ``registers/chronology/date-1934.html``.
+
+A register page (persons, places, organisations, bibliography, chronology) lists
+every entry with what the edition knows of it; on the HTML site, the mentions of an
+entry stand under it only when there are at most :data:`INLINE_LIMIT`. An entry with
+more says how many there are, in how many documents, and links to its own page,
+which lists them all, grouped by document (in the real edition: Kirov, Stalin and ten
+other persons, four places, four organisations and three dates of the chronology).
+An entry page is a listing, not an address to cite: the citable address of an entry
+is its anchor on the register page (``registers/persons.html#stalin``), which every
+entry keeps whatever its number of mentions, and which the name links of the texts use.
+Only entries that need one get a page because each page Sphinx writes costs about 10 ms
+of navigation and template, which for all 414 entries would add more than the
+pages are worth at 1× (measured: +8 s to a clean build).
+
+Why: a register page holding every mention of every entry grows with the edition.
+Built as one doctree it took 5.8 GB for the edition replicated 100 times (issue 9),
+and its HTML grew to 84 MB. Here a register page holds the entries' heads, and an
+entry page is made alone, its mentions rendered in batches of at most
+:data:`BATCH`, so the memory a build needs is bounded by one batch, not by the edition.
+
+EPUB and PDF have no such pages: there every register lists all its mentions in place.
+
+A page's body is made once per version of what it lists (the entry, its mentions with
+their contexts, the titles of their documents) and of this code, and kept in the
+build's product store (:mod:`edition.products`); a build where nothing it lists changed
+writes it from the stored body.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import docutils
+import sphinx
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from edition import products
+from edition.sphinxext import registers
+from edition.sphinxext.domain import Mention
+from edition.sphinxext.parallel import is_html_site, page_state, render_fragment
+from edition.sphinxext.registers import PAGES, Listed
+
+#: An entry with at most this many mentions lists them on the register page as well.
+INLINE_LIMIT = 25
+#: Mentions rendered at once on an entry page: what bounds the memory the page needs.
+BATCH = 2000
+
+Labels = dict[tuple[str, str], str] | None
+
+
+def entry_pagename(register_doc: str, ident: str) -> str:
+    """The page of the entry ``ident`` of the register page ``register_doc``."""
+    return f"{register_doc}/{ident}"
+
+
+def shows_inline(app: Sphinx, listed: Listed) -> bool:
+    """Does the register page list the entry's mentions itself?"""
+    return not is_html_site(app) or len(listed.mentions) <= INLINE_LIMIT
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def entry_link(app: Sphinx, listed: Listed, fromdocname: str, noun: str) -> nodes.paragraph:
+    """On the register page ``fromdocname``: how many mentions, and the way to the entry's page."""
+    uri = app.builder.get_relative_uri(fromdocname, entry_pagename(fromdocname, listed.ident))
+    para = nodes.paragraph(classes=["entry-page-link"])
+    para += nodes.Text(f"{_plural(len(listed.mentions), noun)} in "
+                       f"{_plural(listed.documents, 'document')}, listed on ")
+    para += nodes.reference("", "the entry's own page", refuri=uri, internal=True)
+    para += nodes.Text(".")
+    return para
+
+
+def batches(mentions: list[tuple[str, Mention]], size: int = BATCH) -> Iterator[list[tuple[str, Mention]]]:
+    """The mentions in runs of whole documents of at most ``size`` (one document may be more)."""
+    run: list[tuple[str, Mention]] = []
+    for index, (docname, mention) in enumerate(mentions):
+        starts_document = index == 0 or mentions[index - 1][0] != docname
+        if run and starts_document and len(run) >= size:
+            yield run
+            run = []
+        run.append((docname, mention))
+        if len(run) >= 4 * size:  # a document naming an entry thousands of times: cut inside it
+            yield run
+            run = []
+    if run:
+        yield run
+
+
+def render_entry(app: Sphinx, listed: Listed, pagename: str, register_doc: str, labels: Labels) -> str:
+    """The HTML body of an entry's page: its head, a link back to the register, every mention."""
+    head = nodes.container(classes=["entry-page-head"])
+    head.extend(node.deepcopy() for node in listed.head)
+    back = nodes.paragraph(classes=["entry-register-link"])
+    back += nodes.Text("In the register: ")
+    uri = app.builder.get_relative_uri(pagename, register_doc) + "#" + listed.ident
+    back += nodes.reference("", registers.doc_title(app, register_doc), refuri=uri, internal=True)
+    head += back
+    parts = [f'<section id="{html.escape(listed.ident)}"><h1>{html.escape(listed.title)}</h1>',
+             render_fragment(app, head)]
+    for run in batches(listed.mentions):
+        listing = registers.listing(app, listed.kind, pagename, run, labels)
+        parts.append(render_fragment(app, nodes.container("", *listing, classes=["entry-mentions"])))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def page_key(app: Sphinx, common: str, pagename: str, listed: Listed, labels: Labels) -> str:
+    """The digest of everything an entry's page shows."""
+    docs = sorted({docname for docname, _ in listed.mentions})
+    listed_labels = sorted((k, v) for k, v in labels.items() if k[0] in docs) if labels else []
+    data = json.dumps([listed.kind, listed.title, [n.pformat() for n in listed.head], listed.mentions,
+                       [(d, registers.doc_title(app, d)) for d in docs], listed_labels],
+                      sort_keys=True, ensure_ascii=False)
+    return products.digest(common, pagename, data)
+
+
+def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Every entry page, one at a time (``html-collect-pages``)."""
+    if not is_html_site(app):
+        return
+    page_state(app)
+    domain = app.env.domains["edition"]
+    store = products.store(app)
+    common = products.digest("entry", products.code_digest(sys.modules[__name__], registers),
+                             sphinx.__version__, docutils.__version__, products.config_digest(app))
+    for kind in PAGES:
+        register_doc = domain.register_page(kind)
+        if register_doc is None:
+            continue
+        labels = registers.note_labels(app) if kind == "bibliography" else None
+        parent = {"link": "", "title": registers.doc_title(app, register_doc)}
+        for listed in registers.listings(app, kind):
+            if shows_inline(app, listed):
+                continue
+            pagename = entry_pagename(register_doc, listed.ident)
+            key = page_key(app, common, pagename, listed, labels)
+            body = store.load("entry", pagename, key)
+            if body is None:
+                body = render_entry(app, listed, pagename, register_doc, labels)
+                store.save("entry", pagename, key, body)
+            parent["link"] = app.builder.get_relative_uri(pagename, register_doc)
+            context = {"title": f"{listed.title} ({parent['title']})", "body": body,
+                       "parents": [dict(parent)], "display_toc": False}
+            yield pagename, context, "page.html"
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-collect-pages", collect_pages)
+    return {
+        "version": "0.1",
+        # Nothing is stored in the environment: the pages are made from the domain's data.
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
