@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from edition import uptodate
 from edition.anchors import AnchorCheck, check, collect_edition, load
 from edition.documents import ROOT
 from edition.provenance import source_date_epoch
@@ -28,6 +29,8 @@ class BuildResult:
     output: Path | None = None
     messages: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: True when nothing had changed since the published output was built (nothing was done).
+    up_to_date: bool = False
 
 
 def _time_phases(app: object, timings: dict[str, float]) -> None:
@@ -91,18 +94,21 @@ def build(
     build_dir: Path | None = None,
     jobs: int = 1,
     quiet: bool = False,
+    force: bool = False,
 ) -> BuildResult:
     """Validate the edition and build one output format into ``_build/<builder>``.
 
     ``builder`` is a Sphinx builder or a format: ``pdf`` (= ``latex``, typeset
     to ``_build/latex/kirov-edition.pdf``), ``epub`` (checked by epubcheck), or
-    ``all`` (html, epub and pdf, each published only if it succeeded).
+    ``all`` (html, epub and pdf, each published only if it succeeded). When no input
+    changed since the published output was built (:mod:`edition.uptodate`), nothing
+    is done, unless ``force``.
     """
     from edition.outputs import ALL_FORMATS, canonical, finish, missing_tools
     from edition.validate import validate
 
     if builder == "all":
-        return build_all(ALL_FORMATS, root=root, build_dir=build_dir, jobs=jobs, quiet=quiet)
+        return build_all(ALL_FORMATS, root=root, build_dir=build_dir, jobs=jobs, quiet=quiet, force=force)
     builder = canonical(builder)
     build_dir = build_dir or root / "_build"
     result = BuildResult(ok=False)
@@ -113,6 +119,12 @@ def build(
     # Dates that Sphinx writes (copyright, last-updated) come from the last commit, not the clock.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(root)))
     started = time.perf_counter()
+    inputs = uptodate.fingerprint(root, builder)
+    if not force and uptodate.up_to_date(build_dir, builder, inputs):
+        result.ok = result.up_to_date = True
+        result.output = build_dir / builder
+        result.timings["total"] = time.perf_counter() - started
+        return result
     # What each file said last time is kept beside the doctrees: only changed files are checked again.
     report = validate(None, cache=build_dir / ".staging" / "validation")
     result.timings["validate"] = time.perf_counter() - started
@@ -130,6 +142,7 @@ def build(
         with build_lock(build_dir):
             staging = build_dir / ".staging" / builder
             doctrees = build_dir / ".staging" / f"doctrees-{builder}"
+            uptodate.forget(build_dir, builder)
             prepare_staging(staging)
             t0 = time.perf_counter()
             status = run_sphinx(builder, root, staging, doctrees, jobs=jobs, quiet=quiet, timings=result.timings)
@@ -156,6 +169,7 @@ def build(
             t0 = time.perf_counter()
             release(staging, build_dir / builder)
             result.timings["publish"] = time.perf_counter() - t0
+            uptodate.record(build_dir, builder, inputs)
     except PublishError as exc:
         result.messages.append(str(exc))
         return result
@@ -166,12 +180,13 @@ def build(
 
 
 def build_all(
-    builders: tuple[str, ...], *, root: Path = ROOT, build_dir: Path | None = None, jobs: int = 1, quiet: bool = False
+    builders: tuple[str, ...], *, root: Path = ROOT, build_dir: Path | None = None, jobs: int = 1, quiet: bool = False,
+    force: bool = False,
 ) -> BuildResult:
     """Build several formats in turn; stop at the first that fails (the others stay as they were)."""
     combined = BuildResult(ok=True, output=build_dir or root / "_build")
     for builder in builders:
-        result = build(builder, root=root, build_dir=build_dir, jobs=jobs, quiet=quiet)
+        result = build(builder, root=root, build_dir=build_dir, jobs=jobs, quiet=quiet, force=force)
         combined.messages.extend(result.messages)
         combined.timings.update({f"{builder}:{k}": v for k, v in result.timings.items()})
         if not result.ok:

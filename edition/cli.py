@@ -30,11 +30,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     status = 0
     for builder in args.builders:
         print(f"edition: building {builder} …", file=sys.stderr, flush=True)
-        result = build(builder, jobs=args.jobs, quiet=args.quiet)
+        result = build(builder, jobs=args.jobs, quiet=args.quiet, force=args.force)
         for line in result.messages:
             print(line, file=sys.stderr)
         if not result.ok:
             return 1
+        if result.up_to_date:
+            print(f"edition: {builder} is up to date: no input changed since it was built "
+                  f"({result.timings['total']:.1f}s; --force builds it again)", file=sys.stderr)
+            if builder == "html" and result.output is not None:
+                print(result.output / "index.html")
+            continue
         timings = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
         print(f"edition: {builder} done ({timings})", file=sys.stderr)
         if builder == "html" and result.output is not None:
@@ -176,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("builders", nargs="*", default=["html"], help="Sphinx builders (default: html)")
     p.add_argument("-j", "--jobs", type=int, default=1, help="parallel Sphinx processes")
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and the result")
+    p.add_argument("--force", action="store_true", help="build even when no input changed since the last build")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("render", help="render any TEI files with the edition's stylesheets")

@@ -140,21 +140,21 @@ def _tree_digest(root: Path, digests: dict[str, str] | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def _manifest(release_dir: Path) -> Path:
+def manifest_path(release_dir: Path) -> Path:
     """Where the digests of a release's files are kept: beside it, not in it."""
     return release_dir.with_name(f".{release_dir.name}.files")
 
 
 def _read_manifest(release_dir: Path) -> dict[str, str]:
     try:
-        lines = _manifest(release_dir).read_text(encoding="utf-8").splitlines()
+        lines = manifest_path(release_dir).read_text(encoding="utf-8").splitlines()
     except OSError:
         return {}
     return dict(line.split(" ", 1)[::-1] for line in lines if " " in line)
 
 
 def _write_manifest(release_dir: Path, digests: dict[str, str]) -> None:
-    path = _manifest(release_dir)
+    path = manifest_path(release_dir)
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
     tmp.write_text("".join(f"{d} {rel}\n" for rel, d in digests.items()), encoding="utf-8")
     os.replace(tmp, path)
@@ -194,9 +194,9 @@ def _clean_stale(releases: Path, public: Path, keep: Path) -> None:
     for old in releases.glob(f"{public.name}-*"):
         if old != keep and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
-            _manifest(old).unlink(missing_ok=True)
+            manifest_path(old).unlink(missing_ok=True)
     for leftover in releases.glob(f".{public.name}-*"):
-        if leftover == _manifest(keep):
+        if leftover == manifest_path(keep):
             continue
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
@@ -231,7 +231,7 @@ def release(staging: Path, public: Path) -> Path:
             _write_manifest(target, digests)
             fault_point("publish-copy")
             os.rename(tmp, target)
-        elif not _manifest(target).exists():
+        elif not manifest_path(target).exists():
             _write_manifest(target, digests)
         fault_point("publish-switch")
         link_tmp = public.parent / f".{public.name}.link-{os.getpid()}"

@@ -5,7 +5,8 @@
 * the product store (:mod:`edition.products`) returns a product only for the key it was
   made from, and a validation run from its cache reports what a full run reports;
 * after a one-word edit of one document the build remakes that document's products
-  only, leaves the register pages alone, and publishes what a clean build publishes.
+  only, leaves the register pages alone, and publishes what a clean build publishes;
+* a build whose inputs did not change (by content) does nothing (:mod:`edition.uptodate`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_edition, run_edition
-from edition import products, publish
+from edition import products, publish, uptodate
 
 # --- publishing ----------------------------------------------------------------------------
 
@@ -211,3 +212,42 @@ def test_rebuild_links_what_did_not_change(edited_build):
     assert (site / "tei" / "bakulin.html").stat().st_ino != inodes["tei/bakulin.html"]
     linked = sum(1 for rel, inode in inodes.items() if (site / rel).exists() and (site / rel).stat().st_ino == inode)
     assert linked > 0.9 * len(inodes), f"only {linked} of {len(inodes)} files were linked"
+
+
+def test_a_build_with_no_changed_input_does_nothing(edited_build):
+    """After the edited build: building again finds every input as it was and publishes nothing."""
+    root, _, _ = edited_build
+    build, staging = root / "_build", root / "_build" / ".staging" / "html"
+    published = (build / "html").resolve()
+    page = staging / "tei" / "bakulin.html"
+    before = page.stat().st_mtime_ns
+    proc = run_edition("build", "-q", "-j", "2", root=root)
+    assert proc.returncode == 0 and "html is up to date" in proc.stderr, proc.stderr[-2000:]
+    assert page.stat().st_mtime_ns == before and (build / "html").resolve() == published
+    # a new modification time is not a change: inputs are compared by content
+    source = root / "tei" / "bakulin.xml"
+    os.utime(source, (source.stat().st_atime + 60, source.stat().st_mtime + 60))
+    assert "html is up to date" in run_edition("build", "-q", root=root).stderr
+    # --force builds; so does a published release that is no longer complete
+    proc = run_edition("build", "-q", "--force", root=root)
+    assert proc.returncode == 0 and "html done" in proc.stderr, proc.stderr[-2000:]
+    publish.manifest_path((build / "html").resolve()).unlink()
+    proc = run_edition("build", "-q", root=root)
+    assert proc.returncode == 0 and "html done" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_fingerprint_covers_contents_code_and_environment(tmp_path: Path, monkeypatch):
+    root = tmp_path / "project"
+    (root / "tei").mkdir(parents=True)
+    (root / "tei" / "a.xml").write_text("<TEI/>", encoding="utf-8")
+    first = uptodate.fingerprint(root, "html")
+    assert uptodate.fingerprint(root, "html") == first
+    assert uptodate.fingerprint(root, "epub") != first
+    (root / "_build" / "html").mkdir(parents=True)  # outputs are not inputs
+    (root / "_build" / "html" / "index.html").write_text("x", encoding="utf-8")
+    assert uptodate.fingerprint(root, "html") == first
+    monkeypatch.setenv("EDITION_FAULT", "write")
+    assert uptodate.fingerprint(root, "html") != first
+    monkeypatch.delenv("EDITION_FAULT")
+    (root / "tei" / "a.xml").write_text("<TEI />", encoding="utf-8")
+    assert uptodate.fingerprint(root, "html") != first
