@@ -205,10 +205,31 @@ def passage_node(node: nodes.Element) -> nodes.Element:
     return _strip(node)
 
 
-def _doctree_ids(app: Sphinx, docname: str, cache: dict[str, nodes.document]) -> dict[str, nodes.Element]:
-    if docname not in cache:
-        cache[docname] = app.env.get_doctree(docname)
-    return cache[docname].ids
+#: Target id → the HTML of that passage, per docname (see :func:`_passages`).
+Fragments = dict[str, dict[str, str]]
+
+
+def _passages(app: Sphinx, docname: str, groups: list[Group], cache: Fragments) -> dict[str, str]:
+    """Target id → HTML of every passage of ``docname`` the synopsis quotes (ids not found are absent).
+
+    Kept in the product store under the digest of the document's doctree, so that a page
+    whose other sources changed never loads the doctree of this one (the dissertation's
+    takes longer to load than the page takes to make).
+    """
+    if docname in cache:
+        return cache[docname]
+    targets = sorted({t for g in groups for p in g.passages if _docname(app, p.key) == docname for t in p.targets})
+    key = products.digest("synopsis-passages", products.code_digest(sys.modules[__name__]), sphinx.__version__,
+                          docutils.__version__, products.config_digest(app),
+                          products.file_digest(Path(app.doctreedir, f"{docname}.doctree")), targets)
+    store = products.store(app)
+    found = store.load("synopsis-passages", docname, key)
+    if found is None:
+        ids = app.env.get_doctree(docname).ids
+        found = {t: app.builder.render_partial(passage_node(ids[t]))["fragment"] for t in targets if t in ids}
+        store.save("synopsis-passages", docname, key, found)
+    cache[docname] = found
+    return found
 
 
 def _docname(app: Sphinx, key: str) -> str | None:
@@ -250,23 +271,23 @@ def _report(group: Group, problems: Problems) -> None:
                        location=(str(TEI_DIR / SYNOPSIS_FILE), group.line), type="edition", subtype="synopsis")
 
 
-def _passage_html(app: Sphinx, group: Group, passage: Passage, cache: dict[str, nodes.document],
+def _passage_html(app: Sphinx, group: Group, groups: list[Group], passage: Passage, cache: Fragments,
                   problems: Problems | None = None) -> str:
     docname = _docname(app, passage.key)
     refs = ", ".join(canonical_reference(passage.key, t) for t in passage.targets)
     if docname is None:
         return f'<div class="synopsis-passage missing"><p>{html.escape(refs)}: not in this build</p></div>'
-    ids = _doctree_ids(app, docname, cache)
+    fragments = _passages(app, docname, groups, cache)
     parts = []
     for target in passage.targets:
-        node = ids.get(target)
-        if node is None:
+        fragment = fragments.get(target)
+        if fragment is None:
             if problems is None:
                 _report(group, [(target, docname)])
             else:
                 problems.append((target, docname))
             continue
-        parts.append(app.builder.render_partial(passage_node(node))["fragment"])
+        parts.append(fragment)
     href = app.builder.get_relative_uri(group.pagename, docname) + "#" + passage.targets[0]
     return (
         f'<div class="synopsis-passage" data-targets="{html.escape(" ".join(passage.targets))}">'
@@ -276,7 +297,7 @@ def _passage_html(app: Sphinx, group: Group, passage: Passage, cache: dict[str, 
     )
 
 
-def group_body(app: Sphinx, group: Group, groups: list[Group], cache: dict[str, nodes.document],
+def group_body(app: Sphinx, group: Group, groups: list[Group], cache: Fragments,
                problems: Problems | None = None) -> str:
     """The HTML of one group's page (``problems``, if given, collects what would be warned)."""
     e = html.escape
@@ -286,7 +307,7 @@ def group_body(app: Sphinx, group: Group, groups: list[Group], cache: dict[str, 
             title = by_key(key).title
         except KeyError:
             title = key
-        passages = "".join(_passage_html(app, group, p, cache, problems) for p in group.passages if p.key == key)
+        passages = "".join(_passage_html(app, group, groups, p, cache, problems) for p in group.passages if p.key == key)
         columns.append(f'<section class="synopsis-column" data-source="{e(key)}" aria-label="{e(title)}">'
                        f'<h2 class="synopsis-source">{e(title)}</h2>{passages}</section>')
     index = app.builder.get_relative_uri(group.pagename, f"{PAGE_DIR}/index")
@@ -366,7 +387,7 @@ def _make(app: Sphinx, groups: list[Group], ids: list[str]) -> dict[str, Page]:
     from edition.sphinxext.parallel import page_state
 
     page_state(app)
-    cache: dict[str, nodes.document] = {}
+    cache: Fragments = {}
     made: dict[str, Page] = {}
     for group in groups:
         if group.id in ids:
