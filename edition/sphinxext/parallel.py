@@ -322,7 +322,7 @@ def _keys(app: Sphinx) -> dict[str, str]:
 
 def start_pages(app: Sphinx, builder: Any) -> None:
     """When writing starts: make the pages that are not in the store in other processes
-    (``-j``), while Sphinx writes the documents; :func:`page_bodies` collects them."""
+    (``-j``), while Sphinx writes the documents; they store them, :func:`page_bodies` reads them."""
     if not is_html_site(app) or not workers.can_start(app):
         return
     store = products.store(app)
@@ -331,15 +331,20 @@ def start_pages(app: Sphinx, builder: Any) -> None:
     sources = tei_documents(app)
     failed = _FAILED.setdefault(app, set())
 
-    def keep(made: dict[str, Made]) -> None:
-        for docname, page in made.items():
+    def make(names: list[str]) -> list[str]:
+        # In the other process: each page goes to the store as soon as it is made, so that
+        # neither process holds a share's pages (at 100x, hundreds of megabytes).
+        unmade = []
+        for docname in names:
+            page = _make(app, [docname])[docname]
             if page is None:
-                failed.add(docname)  # reported by the process that tried
+                unmade.append(docname)  # reported by this process
             else:
                 store.save("parallel", docname, keys[docname], page)
+        return unmade
 
     shares = workers.shares(missing, lambda d: sources[d].stat().st_size, app.parallel)
-    workers.start(app, "parallel", shares, lambda names: _make(app, names), keep)
+    workers.start(app, "parallel", shares, make, failed.update)
 
 
 def page_bodies(app: Sphinx) -> dict[str, tuple[str, str]]:

@@ -4,8 +4,9 @@ Pages the extension adds (``html-collect-pages``) are written after every docume
 one after another in the main process. Those whose body is not in the product store
 (:mod:`edition.products`) can be made earlier: when writing starts (``write-started``:
 every document read, the domains merged), in forked processes (Sphinx's own
-``ParallelTasks``, as for ``-j``), while Sphinx writes the documents. Each result is
-stored by the main process; the pages are then written from the store. A build that
+``ParallelTasks``, as for ``-j``), while Sphinx writes the documents. The processes
+store what they make (or hand it back, when it is small); the pages are then written
+from the store. A build that
 fails before the pages are written stops the processes (``build-finished``).
 
 Modules that use this one load it as an extension of their own (``setup_extension``).
