@@ -87,6 +87,14 @@ def check_anchors() -> AnchorCheck:
     return check(load(), collect_edition())
 
 
+def _nothing_to_do(result: BuildResult, output: Path, started: float) -> BuildResult:
+    """The result of a build that found its output built from its very inputs."""
+    result.ok = result.up_to_date = True
+    result.output = output
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
 def build(
     builder: str = "html",
     *,
@@ -121,10 +129,7 @@ def build(
     started = time.perf_counter()
     inputs = uptodate.fingerprint(root, builder)
     if not force and uptodate.up_to_date(build_dir, builder, inputs):
-        result.ok = result.up_to_date = True
-        result.output = build_dir / builder
-        result.timings["total"] = time.perf_counter() - started
-        return result
+        return _nothing_to_do(result, build_dir / builder, started)
     # What each file said last time is kept beside the doctrees: only changed files are checked again.
     report = validate(None, cache=build_dir / ".staging" / "validation")
     result.timings["validate"] = time.perf_counter() - started
@@ -140,6 +145,9 @@ def build(
     fault_point("validated")
     try:
         with build_lock(build_dir):
+            if not force and uptodate.up_to_date(build_dir, builder, inputs):
+                # A build this one waited for has just published these very inputs.
+                return _nothing_to_do(result, build_dir / builder, started)
             staging = build_dir / ".staging" / builder
             doctrees = build_dir / ".staging" / f"doctrees-{builder}"
             uptodate.forget(build_dir, builder)
