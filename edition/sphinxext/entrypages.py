@@ -68,8 +68,9 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def entry_link(app: Sphinx, listed: Listed, fromdocname: str, noun: str) -> nodes.paragraph:
+def entry_link(app: Sphinx, listed: Listed, fromdocname: str) -> nodes.paragraph:
     """On the register page ``fromdocname``: how many mentions, and the way to the entry's page."""
+    noun = registers.NOUNS[listed.kind][0]
     uri = app.builder.get_relative_uri(fromdocname, entry_pagename(fromdocname, listed.ident))
     para = nodes.paragraph(classes=["entry-page-link"])
     para += nodes.Text(f"{_plural(len(listed.mentions), noun)} in "
@@ -137,7 +138,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         if register_doc is None:
             continue
         labels = registers.note_labels(app) if kind == "bibliography" else None
-        parent = {"link": "", "title": registers.doc_title(app, register_doc)}
+        register_title = registers.doc_title(app, register_doc)
         for listed in registers.listings(app, kind):
             if shows_inline(app, listed):
                 continue
@@ -147,9 +148,9 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             if body is None:
                 body = render_entry(app, listed, pagename, register_doc, labels)
                 store.save("entry", pagename, key, body)
-            parent["link"] = app.builder.get_relative_uri(pagename, register_doc)
-            context = {"title": f"{listed.title} ({parent['title']})", "body": body,
-                       "parents": [dict(parent)], "display_toc": False}
+            parent = {"link": app.builder.get_relative_uri(pagename, register_doc), "title": register_title}
+            context = {"title": f"{listed.title} ({register_title})", "body": body,
+                       "parents": [parent], "display_toc": False}
             yield pagename, context, "page.html"
 
 

@@ -8,11 +8,11 @@ with its name variants, dates and role, and under it every mention in the docume
 a link to the mention's paragraph anchor with a few words of context. (On the HTML
 site an entry with many mentions says how many and lists them on a page of its own:
 :mod:`edition.sphinxext.entrypages`.) Each page's entries are :class:`Listed` records,
-made from the registers and the domain by :func:`listings`, the same for every builder. The bibliography
-lists every work of ``tei/bibliography.xml`` (author, title, place, publisher, year) and
-under it every footnote that cites it (``ref type="bibl"``), "Ibid." included, each a link
-to the footnote. The chronology lists every dated expression in date order, grouped by
-date, with its source.
+made from the registers and the domain by :func:`listings`, the same for every
+builder. The bibliography lists every work of ``tei/bibliography.xml`` (author,
+title, place, publisher, year) and under it every footnote that cites it
+(``ref type="bibl"``), "Ibid." included, each a link to the footnote. The
+chronology lists every dated expression in date order, grouped by date, with its source.
 
 Because a register page shows what *other* documents contain, it is written again
 whenever what it lists changed (``env-updated``: the mentions, footnotes or dates the
@@ -292,24 +292,21 @@ def listing(app: Sphinx, kind: str, fromdocname: str, mentions: list[tuple[str, 
     return _by_document(app, mentions, lambda docname, m: _mention_item(app, fromdocname, docname, m))
 
 
-def entry_box(app: Sphinx, listed: Listed, fromdocname: str, inline: bool,
-              labels: dict[tuple[str, str], str] | None = None) -> nodes.container:
-    """An entry on its register page: its head and its mentions (``inline``), or how many
-    there are and a link to the entry's own page (:mod:`edition.sphinxext.entrypages`)."""
-    from edition.sphinxext.entrypages import entry_link
-
+def entry_box(app: Sphinx, listed: Listed, fromdocname: str, labels: dict[tuple[str, str], str] | None = None,
+              link: nodes.Element | None = None) -> nodes.container:
+    """An entry on its register page: its head and its mentions, or, given ``link`` (the way
+    to the entry's own page, :mod:`edition.sphinxext.entrypages`), that link instead."""
     box = nodes.container(ids=[listed.ident],
                           classes=["chronology-date" if listed.kind == "chronology" else "register-entry"])
     box.extend(listed.head)
-    noun, none = NOUNS[listed.kind]
     if not listed.mentions:
+        none = NOUNS[listed.kind][1]
         if none:
             box += nodes.paragraph("", none, classes=["entry-none"])
-        return box
-    if inline:
-        box += listing(app, listed.kind, fromdocname, listed.mentions, labels)
+    elif link is not None:
+        box += link
     else:
-        box += entry_link(app, listed, fromdocname, noun)
+        box += listing(app, listed.kind, fromdocname, listed.mentions, labels)
     return box
 
 
@@ -400,14 +397,15 @@ def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
     page (:mod:`edition.sphinxext.entrypages`); elsewhere (EPUB, PDF) every entry lists
     all its mentions in place.
     """
-    from edition.sphinxext.entrypages import shows_inline
+    from edition.sphinxext.entrypages import entry_link, shows_inline
 
     for placeholder in list(doctree.findall(register_placeholder)):
         kind = placeholder["kind"]
         body = nodes.container(classes=["chronology"] if kind == "chronology" else ["register", kind])
         labels = note_labels(app) if kind == "bibliography" else None
         for listed in listings(app, kind):
-            body += entry_box(app, listed, fromdocname, shows_inline(app, listed), labels)
+            link = None if shows_inline(app, listed) else entry_link(app, listed, fromdocname)
+            body += entry_box(app, listed, fromdocname, labels, link)
         placeholder.replace_self(body)
 
 
