@@ -31,9 +31,10 @@ def copy_edition(dest: Path) -> Path:
     return dest
 
 
-def run_edition(*args: str, root: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run the ``edition`` command (as a new process) on ``root``."""
-    env = dict(os.environ)
+def run_edition(*args: str, root: Path | None = None, timeout: float = 600,
+                env_vars: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the ``edition`` command (as a new process) on ``root``, with ``env_vars`` added to its environment."""
+    env = dict(os.environ, **(env_vars or {}))
     if root is not None:
         env["EDITION_ROOT"] = str(root)
     return subprocess.run(

@@ -68,11 +68,16 @@ def _register_files(srcdir: Path) -> list[Path]:
 
 def registers_for(app: Sphinx) -> Registers:
     """The registers of the project being built, read once per change of their files."""
-    files = _register_files(Path(app.srcdir))
-    key = (str(app.srcdir), tuple(p.stat().st_mtime if p.exists() else 0.0 for p in files))
+    return registers_in(Path(app.srcdir))
+
+
+def registers_in(srcdir: Path) -> Registers:
+    """The registers of the project in ``srcdir``, read once per change of their files."""
+    files = _register_files(srcdir)
+    key = (str(srcdir), tuple(p.stat().st_mtime if p.exists() else 0.0 for p in files))
     if key not in _cache:
         _cache.clear()
-        _cache[key] = load_registers(Path(app.srcdir) / "tei")
+        _cache[key] = load_registers(srcdir / "tei")
     return _cache[key]
 
 
@@ -413,12 +418,16 @@ def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
 
 
 def link_names(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    """Point name references and citations at their register entry, with the entry on hover/focus."""
+    """Point name references and citations at their register entry, with the entry on hover/focus.
+
+    In HTML the reference is only marked (class ``has-register-info``); the translator
+    writes the entry's text (:func:`depart_reference`), so that a resolved doctree, which
+    Sphinx keeps in memory until its page is written, carries no extra nodes for it.
+    """
     domain = _domain(app)
     pages = {kind: domain.register_page(kind) for kind in REGISTERS}
     # One link per register page and one text per entry, however often a page names them.
     uris = {kind: app.builder.get_relative_uri(fromdocname, page) for kind, page in pages.items() if page}
-    infos: dict[str, str] = {}
     registers = registers_for(app)
     html = app.builder.format == "html"
     for ref in list(doctree.findall(nodes.reference)):
@@ -436,15 +445,28 @@ def link_names(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
         entry = registers.entries.get(ref["key"])
         if entry is None:
             continue
-        if entry.id not in infos:
-            infos[entry.id] = info_text(entry)
         if html:
-            # Shown by CSS on :hover / :focus; hidden (display: none) otherwise, so that a
-            # screen reader hears it once, when the link has focus, and never twice.
             ref["classes"].append("has-register-info")
-            ref += nodes.inline("", infos[entry.id], classes=["register-info"])
         else:
-            ref["reftitle"] = infos[entry.id]
+            ref["reftitle"] = info_text(entry)
+
+
+def visit_reference(self: Any, node: nodes.reference) -> None:
+    """The translator's own ``visit_reference``: name links need nothing more on entry."""
+    type(self).visit_reference(self, node)
+
+
+def depart_reference(self: Any, node: nodes.reference) -> None:
+    """Close a link; a marked name link (:func:`link_names`) first gets its entry's text.
+
+    CSS shows the text on :hover and :focus and hides it (``display: none``) otherwise,
+    so a screen reader hears it once, when the link has focus, and never twice.
+    """
+    if "has-register-info" in node["classes"]:
+        entry = registers_in(Path(self.builder.srcdir)).entries.get(node["key"])
+        if entry is not None:
+            self.body.append(f'<span class="register-info">{self.encode(info_text(entry))}</span>')
+    type(self).depart_reference(self, node)
 
 
 # --- incremental builds --------------------------------------------------------------------
@@ -499,5 +521,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", rewrite_registers)
     app.connect("doctree-read", depend_on_registers)
     app.add_css_file("registers.css")
-    return {"version": "0.3", "parallel_read_safe": True, "parallel_write_safe": True}
+    # The text of a name link's entry is written by the HTML translator (EPUB included).
+    app.add_node(nodes.reference, override=True, html=(visit_reference, depart_reference))
+    return {"version": "0.4", "parallel_read_safe": True, "parallel_write_safe": True}
 
