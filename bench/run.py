@@ -2,8 +2,8 @@
 
     python bench/run.py [--scales 1,10,100] [--runs 3] [--big-runs 1]
 
-``--big-runs`` is the number of runs at 100x and above (one by default, so that
-``make bench`` ends in about a quarter of an hour on two cores).
+``--big-runs`` is the number of runs at 100x and above (one by default: one 100x
+run takes about an hour on two cores, ``make bench`` about 80 minutes in all).
 
 For each scale (the real edition replicated N times by ``bench/scale.py``) it
 measures, as the median of ``--runs`` runs, with the peak RSS of the process:

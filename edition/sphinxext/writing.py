@@ -6,7 +6,7 @@ each chunk for a writer without waiting for it. Each chunk's resolved doctrees s
 in the main process until its writer has finished, and loading is quicker than
 writing, so the queue grows. At 100× the edition holds 100 copies of the
 dissertation, whose doctree is 2 MB on disk and about 16 MB once loaded. With most
-of the documents queued, the main process went past 2.5 GB, and every writer forked
+of the documents queued, the main process reached 2.49 GB and was still rising, and every writer forked
 from it started with all of that mapped.
 
 :class:`EditionHTMLBuilder` cuts the documents (in Sphinx's order) into batches whose
