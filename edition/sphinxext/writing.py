@@ -6,8 +6,8 @@ each chunk for a writer without waiting for it. Each chunk's resolved doctrees s
 in the main process until its writer has finished, and loading is quicker than
 writing, so the queue grows. At 100× the edition holds 100 copies of the
 dissertation, whose doctree is 2 MB on disk and about 16 MB once loaded. With most
-of the documents queued, the main process reached 2.49 GB and was still rising, and every writer forked
-from it started with all of that mapped.
+of the documents queued, the main process reached 2.49 GB and was still rising,
+and every writer forked from it started with all of that mapped.
 
 :class:`EditionHTMLBuilder` cuts the documents (in Sphinx's order) into batches whose
 doctrees weigh at most :func:`batch_limit` bytes on disk, and has Sphinx write each
