@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import html
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -382,18 +382,16 @@ def _common_key(app: Sphinx, groups: list[Group]) -> str:
 Page = tuple[str, Problems]
 
 
-def _make(app: Sphinx, groups: list[Group], ids: list[str]) -> dict[str, Page]:
-    """The pages of the groups ``ids`` (in this process)."""
+def _make(app: Sphinx, groups: list[Group], ids: list[str], keep: Callable[[Group, Page], None]) -> None:
+    """Make the pages of the groups ``ids`` (in this process); each goes to ``keep`` as it is made."""
     from edition.sphinxext.parallel import page_state
 
     page_state(app)
     cache: Fragments = {}
-    made: dict[str, Page] = {}
     for group in groups:
         if group.id in ids:
             problems: Problems = []
-            made[group.id] = (group_body(app, group, groups, cache, problems), problems)
-    return made
+            keep(group, (group_body(app, group, groups, cache, problems), problems))
 
 
 def start_pages(app: Sphinx, builder: Any) -> None:
@@ -405,14 +403,15 @@ def start_pages(app: Sphinx, builder: Any) -> None:
     common = _common_key(app, groups)
     keys = {g.id: group_key(app, g, common) for g in groups}
     missing = [g.id for g in groups if not store.exists("synopsis", g.pagename, keys[g.id])]
-    pagenames = {g.id: g.pagename for g in groups}
 
-    def keep(made: dict[str, Page]) -> None:
-        for ident, page in made.items():
-            store.save("synopsis", pagenames[ident], keys[ident], page)
+    def make(ids: list[str]) -> None:
+        # In the other process: each page goes to the store as soon as it is made, so that
+        # no share's pages pile up in it or wait in its pipe (at 100x such a process sat at
+        # 1.25 GB, waiting to hand its pages back).
+        _make(app, groups, ids, lambda group, page: store.save("synopsis", group.pagename, keys[group.id], page))
 
     shares = workers.shares(missing, lambda _: 1, app.parallel)
-    workers.start(app, "synopsis", shares, lambda ids: _make(app, groups, ids), keep)
+    workers.start(app, "synopsis", shares, make, lambda _nothing: None)
 
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -435,9 +434,12 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         if page is not None:
             pages[group.id] = page
     missing = [g.id for g in groups if g.id not in pages]
-    for ident, page in _make(app, groups, missing).items():
-        store.save("synopsis", next(g.pagename for g in groups if g.id == ident), keys[ident], page)
-        pages[ident] = page
+
+    def keep(group: Group, page: Page) -> None:
+        store.save("synopsis", group.pagename, keys[group.id], page)
+        pages[group.id] = page
+
+    _make(app, groups, missing, keep)
     for group in groups:
         body, problems = pages[group.id]
         _report(group, problems)
