@@ -224,6 +224,11 @@ def test_rebuild_remakes_only_what_the_edit_touched(edited_build):
         assert unchanged(staging / "html" / "registers" / f"{page}.html"), page
     assert unchanged(staging / "html" / "tei" / "dikova.html")
     assert not unchanged(staging / "html" / "tei" / "bakulin.html")
+    # Generated pages are rendered again only when what they are made from changed.
+    assert unchanged(staging / "html" / "parallel" / "dikova.html")
+    assert not unchanged(staging / "html" / "parallel" / "bakulin.html")
+    entries = [p for p in (staging / "html" / "registers").glob("*/*.html")]
+    assert entries and all(unchanged(p) for p in entries), "an entry page was rendered again"
 
 
 def test_rebuild_links_what_did_not_change(edited_build):
@@ -255,6 +260,24 @@ def test_a_build_with_no_changed_input_does_nothing(edited_build):
     publish.manifest_path((build / "html").resolve()).unlink()
     proc = run_edition("build", "-q", root=root)
     assert proc.returncode == 0 and "html done" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_a_changed_title_reaches_the_generated_pages(tmp_path: Path):
+    """A generated page is kept only while its inputs are unchanged: those include the
+    titles in every page's navigation, not only the page's own content."""
+    root = copy_edition(tmp_path)
+    assert run_edition("build", "-q", root=root).returncode == 0
+    page = root / "_build" / ".staging" / "html" / "parallel" / "dikova.html"
+    assert "Entering 1937 (abstract)</a>" in page.read_text(encoding="utf-8")
+    before = page.stat().st_mtime_ns
+    source = root / "tei" / "bakulin.xml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Entering 1937 (abstract)</title>", "Entering 1937 (an abstract)</title>", 1),
+                      encoding="utf-8")
+    proc = run_edition("build", "-q", root=root)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert page.stat().st_mtime_ns != before
+    assert "Entering 1937 (an abstract)</a>" in page.read_text(encoding="utf-8")
 
 
 def test_fingerprint_covers_contents_code_and_environment(tmp_path: Path, monkeypatch):

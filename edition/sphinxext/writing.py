@@ -15,18 +15,32 @@ batch exactly as it writes a build (:meth:`~sphinx.builders.Builder.write_docume
 meant to be overridden). Sphinx waits for a batch's writers before it returns, so
 no more than one batch is loaded at a time. An edition lighter than one batch (the
 real edition: 2.6 MB) is written in one call, as before.
+
+The pages the extension adds (registers and their entries, the two readings, the
+synopsis, the citation pages) are rendered again by every build, though a build after
+a small edit changes few of them. :meth:`EditionHTMLBuilder.handle_page` keeps, for
+each such page, a key of everything its HTML is made from: its own context, the
+site's navigation (titles and tables of contents of every document), the
+configuration, the templates and static files, and what this extension's
+``html-page-context`` handlers add (:func:`page_inputs`). A page whose key is the one
+it was rendered from last time, and whose file is still in the output, is not
+rendered again. Sphinx's own pages (documents, the general index) are always rendered.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Set
 from pathlib import Path
 from typing import Any
 
+import sphinx
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
+
+from edition.products import code_digest, config_digest, digest, files_digest
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +76,95 @@ def batches(names: Iterable[str], weight: Callable[[str], int], limit: int) -> l
     return runs
 
 
+#: The keys of the generated pages rendered by the last build (in the doctree directory).
+PAGES_FILE = "edition-pages.json"
+
+#: Modules whose ``html-page-context`` handlers add to generated pages.
+PAGE_CONTEXT_MODULES = ("edition.sphinxext.anchors", "edition.sphinxext.downloads", "edition.sphinxext.citation")
+
+
+def _plain(value: object) -> bool:
+    """Is ``value`` data whose ``repr`` is its content (no functions, no object addresses)?"""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def navigation_digest(app: Sphinx) -> str:
+    """A digest of what the sidebar's table of contents is made from, for every document."""
+    env = app.env
+    parts: list[object] = []
+    for doc in sorted(env.all_docs):
+        title = env.titles.get(doc)
+        toc = env.tocs.get(doc)
+        parts.append((doc, title.astext() if title is not None else "", str(toc) if toc is not None else "",
+                      env.toctree_includes.get(doc, []), env.metadata.get(doc, {}).get("tocdepth"),
+                      sorted(env.toc_secnumbers.get(doc, {}).items())))
+    return digest(*parts)
+
+
+def page_inputs(app: Sphinx, pagename: str) -> tuple[object, ...]:
+    """What this extension's ``html-page-context`` handlers add to the generated page ``pagename``
+    depends on, besides the configuration (:data:`PAGE_CONTEXT_MODULES`)."""
+    from edition import __version__
+    from edition.sphinxext.anchors import anchor_state
+    from edition.sphinxext.changelog import release_date
+
+    moved = anchor_state(app).moved.get(pagename)
+    return (__version__, release_date(Path(app.srcdir)), repr(moved))
+
+
 class EditionHTMLBuilder(StandaloneHTMLBuilder):
-    """Sphinx's HTML builder, writing the documents in batches of bounded weight."""
+    """Sphinx's HTML builder, writing the documents in batches of bounded weight, and
+    rendering a generated page only when what it is made from has changed."""
+
+    def init(self) -> None:
+        super().init()
+        self._site_key: str | None = None
+        self._page_keys: dict[str, str] = {}
+        try:
+            self._old_page_keys: dict[str, str] = json.loads(Path(self.doctreedir, PAGES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._old_page_keys = {}
+
+    def site_key(self) -> str:
+        """The digest of what every generated page is made from (computed once per build)."""
+        if self._site_key is None:
+            static = Path(self.outdir, "_static")
+            context = sorted((k, repr(v)) for k, v in self.globalcontext.items() if _plain(v))
+            templates = [Path(self.confdir, t) for t in self.config.templates_path]
+            self._site_key = digest(
+                sphinx.__version__, config_digest(self.app), context, navigation_digest(self.app),
+                files_digest(sorted(p for p in static.rglob("*") if p.is_file())),
+                files_digest(sorted(p for t in templates if t.is_dir() for p in t.rglob("*") if p.is_file())),
+                code_digest(__name__, *PAGE_CONTEXT_MODULES),
+            )
+        return self._site_key
+
+    def handle_page(self, pagename: str, addctx: dict[str, Any], templatename: str = "page.html",
+                    *, outfilename: Path | None = None, event_arg: Any = None) -> None:
+        generated = (templatename == "page.html" and outfilename is None and event_arg is None
+                     and pagename not in self.env.all_docs and _plain(addctx))
+        if not generated:
+            super().handle_page(pagename, addctx, templatename, outfilename=outfilename, event_arg=event_arg)
+            return
+        key = digest(self.site_key(), pagename, sorted((k, repr(v)) for k, v in addctx.items()),
+                     page_inputs(self.app, pagename))
+        self._page_keys[pagename] = key
+        if self._old_page_keys.get(pagename) == key and Path(self.get_outfilename(pagename)).is_file():
+            return
+        super().handle_page(pagename, addctx, templatename)
+
+    def finish(self) -> None:
+        super().finish()
+        path = Path(self.doctreedir, PAGES_FILE)
+        tmp = path.with_name(f".{PAGES_FILE}.tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(self._page_keys, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
 
     def doctree_weight(self, docname: str) -> int:
         """Bytes of the document's stored doctree (0 if there is none yet)."""
