@@ -25,12 +25,19 @@ configuration, the templates and static files, and what this extension's
 ``html-page-context`` handlers add (:func:`page_inputs`). A page whose key is the one
 it was rendered from last time, and whose file is still in the output, is not
 rendered again. Sphinx's own pages (documents, the general index) are always rendered.
+
+Every page's sidebar holds the table of contents of the whole edition, which Sphinx
+resolves again for each page: the generated pages, whose number grows with the
+edition's, would make that quadratic. A generated page is no document of the
+table, so nothing in it is marked current, and its links differ from another's
+only by the folder the page is in: the builder resolves it once per folder.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import posixpath
 from collections.abc import Callable, Iterable, Set
 from pathlib import Path
 from typing import Any
@@ -125,6 +132,7 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
     def init(self) -> None:
         super().init()
         self._site_key: str | None = None
+        self._toctrees: dict[tuple[str, bool, str], str] = {}
         self._page_keys: dict[str, str] = {}
         try:
             self._old_page_keys: dict[str, str] = json.loads(Path(self.doctreedir, PAGES_FILE).read_text(encoding="utf-8"))
@@ -158,6 +166,14 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
         if self._old_page_keys.get(pagename) == key and Path(self.get_outfilename(pagename)).is_file():
             return
         super().handle_page(pagename, addctx, templatename)
+
+    def _get_local_toctree(self, docname: str, collapse: bool = True, **kwargs: Any) -> str:
+        if docname in self.env.all_docs:
+            return super()._get_local_toctree(docname, collapse, **kwargs)
+        key = (posixpath.dirname(docname), collapse, repr(sorted(kwargs.items())))
+        if key not in self._toctrees:
+            self._toctrees[key] = super()._get_local_toctree(docname, collapse, **kwargs)
+        return self._toctrees[key]
 
     def finish(self) -> None:
         super().finish()
