@@ -92,11 +92,17 @@ UNRELEASED = frozenset({COMPLETE_MARKER, ".buildinfo.bak"})
 
 def _files(root: Path) -> list[str]:
     """Every file under ``root``, relative and ``/``-separated, in the order of their path parts."""
-    found = []
-    for top, dirs, names in os.walk(root):
-        rel = os.path.relpath(top, root)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        found.extend(prefix + name for name in names if os.path.isfile(os.path.join(top, name)))
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                elif entry.is_file():
+                    found.append(prefix + entry.name)
+
+    walk(str(root), "")
     return sorted(found, key=lambda rel: rel.split("/"))
 
 
@@ -172,12 +178,10 @@ def _assemble(staging: Path, target: Path, digests: dict[str, str], previous: Pa
     for rel, file_digest in digests.items():
         source, destination = staging / rel, target / rel
         if linking and known.get(rel) == file_digest:
-            old = previous / rel  # type: ignore[operator]
             try:
-                if old.stat().st_size == source.stat().st_size:
-                    os.link(old, destination)
-                    linked += 1
-                    continue
+                os.link(previous / rel, destination)  # type: ignore[operator]
+                linked += 1
+                continue
             except FileNotFoundError:
                 pass
             except OSError as exc:

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,6 +41,8 @@ BUNDLE_DIR = "searchindex"
 MENTIONS_FILE = "search-mentions.json"
 #: In the doctree directory: the digest of the inputs of the last index written.
 STAMP_FILE = "search-stamp"
+#: In the doctree directory: the units of each page indexed last time.
+UNITS_FILE = "search-units.pickle"
 
 #: Anchors of searchable units: ``{key}-{kind}{number}`` (see tei/ENCODING.md).
 RECORD_ID = re.compile(r"^[a-z]+-(p|item|head|quote|row|fig|fn|ednote)\d+$")
@@ -112,10 +114,15 @@ def _document_title(tree: html.HtmlElement) -> str:
 
 def page_records(path: Path, site: Path, persons: dict[str, list[str]]) -> list[Record]:
     """The searchable units of one HTML page, in document order."""
+    return [Record(*fields, tuple(persons.get(fields[1], ()))) for fields in _page_units(path, site)]
+
+
+def _page_units(path: Path, site: Path) -> list[tuple[str, str, str, str, str]]:
+    """(url, anchor, kind, text, document) of each searchable unit of one HTML page."""
     tree = html.parse(str(path)).getroot()
     url = path.relative_to(site).as_posix()
     document = _document_title(tree)
-    records: list[Record] = []
+    units: list[tuple[str, str, str, str, str]] = []
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
@@ -127,17 +134,39 @@ def page_records(path: Path, site: Path, persons: dict[str, list[str]]) -> list[
         _own_text(el, parts)
         text = " ".join("".join(parts).split())
         if text:
-            records.append(Record(f"{url}#{anchor}", anchor, match.group(1), text, document, tuple(persons.get(anchor, ()))))
-    return records
+            units.append((f"{url}#{anchor}", anchor, match.group(1), text, document))
+    return units
 
 
-def site_records(site: Path, mentions: dict[str, Any]) -> Iterator[Record]:
-    """Every record of the TEI document pages of ``site`` (all ``tei/*.html`` if Sphinx named none)."""
+def site_records(site: Path, mentions: dict[str, Any], cache: Path | None = None) -> Iterator[Record]:
+    """Every record of the TEI document pages of ``site`` (all ``tei/*.html`` if Sphinx named none).
+
+    ``cache`` (a file) keeps each page's units between runs: a page whose size and
+    modification time are those recorded there is not parsed again.
+    """
     pages = [site / url for url in mentions.get("pages", ())] or sorted(site.glob("tei/*.html"))
     persons = mentions.get("persons", {})
+    try:
+        known = pickle.loads(cache.read_bytes()) if cache is not None else {}
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        known = {}
+    kept = {}
     for path in pages:
-        if path.exists():
-            yield from page_records(path, site, persons)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        rel, stamp = path.relative_to(site).as_posix(), (stat.st_size, stat.st_mtime_ns)
+        found = known.get(rel)
+        units = found[1] if found is not None and found[0] == stamp else _page_units(path, site)
+        kept[rel] = (stamp, units)
+        for fields in units:
+            yield Record(*fields, tuple(persons.get(fields[1], ())))
+    if cache is not None:
+        try:
+            cache.write_bytes(pickle.dumps(kept, pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # only a cache: every page is parsed next time
 
 
 def load_mentions(doctrees: Path) -> dict[str, Any]:
@@ -173,9 +202,9 @@ def _inputs_stamp(site: Path, mentions: dict[str, Any]) -> str:
 def build_search_index(site: Path, doctrees: Path) -> SearchStats:
     """Write the search index of ``site`` into ``site/searchindex`` (replacing any old one).
 
-    The index is written whole (it takes a second or two per thousand pages of
-    text); when no document page changed since the last run (a no-op rebuild)
-    nothing is done.
+    When no document page changed since the last run (a no-op rebuild) nothing is
+    done. Otherwise only the pages that changed are read again, and only the index
+    files whose bytes changed are written.
     """
     started = time.perf_counter()
     mentions = load_mentions(doctrees)
@@ -184,13 +213,8 @@ def build_search_index(site: Path, doctrees: Path) -> SearchStats:
     stamp = _inputs_stamp(site, mentions)
     if out.is_dir() and stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp:
         return SearchStats(skipped=True, seconds=time.perf_counter() - started)
-    records = list(site_records(site, mentions))
-    tmp = site / f".{BUNDLE_DIR}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    index = write_index(index_entries(records), tmp)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
+    records = list(site_records(site, mentions, doctrees / UNITS_FILE))
+    index = write_index(index_entries(records), out)
     stats = SearchStats(pages=len({r.url.split("#")[0] for r in records}), records=len(records))
     for r in records:
         stats.by_part[r.part] = stats.by_part.get(r.part, 0) + 1

@@ -122,18 +122,29 @@ def _shards(postings: dict[str, array], terms: list[str], length: int) -> Iterab
 
 
 def write_index(entries: Sequence[Entry], out: Path) -> IndexStats:
-    """Write the index of ``entries`` (numbered in the order given) into the empty directory ``out``.
+    """Write the index of ``entries`` (numbered in the order given) into the directory ``out``.
 
     ``entries`` must come document by document, each document's text entries
-    before its apparatus entries; the output depends on nothing else.
+    before its apparatus entries; the output depends on nothing else. A file of
+    ``out`` that already holds the right bytes is left as it is (after a small edit
+    most of the index is), and a file the index no longer has is removed.
     """
     for sub in ("terms", "entries", "persons"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    sizes = 0
 
     def put(path: Path, data: object) -> None:
-        path.write_bytes(_dump(data))
+        nonlocal sizes
+        payload = _dump(data)
+        try:
+            same = path.stat().st_size == len(payload) and path.read_bytes() == payload
+        except OSError:
+            same = False
+        if not same:
+            path.write_bytes(payload)
         written.append(path)
+        sizes += len(payload)
 
     postings: dict[str, array] = {}
     documents: list[dict[str, object]] = []
@@ -178,13 +189,11 @@ def write_index(entries: Sequence[Entry], out: Path) -> IndexStats:
         "shards": shard_keys,
         "persons": person_list,
     })
-    return IndexStats(
-        entries=len(entries),
-        terms=len(terms),
-        shards=len(shard_keys),
-        files=len(written),
-        bytes=sum(p.stat().st_size for p in written),
-    )
+    kept = set(written)
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and path not in kept:
+            path.unlink()
+    return IndexStats(entries=len(entries), terms=len(terms), shards=len(shard_keys), files=len(written), bytes=sizes)
 
 
 # --- the reader's algorithm, for tests and the benchmark ------------------------------------

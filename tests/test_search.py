@@ -234,6 +234,21 @@ def test_index_is_rebuilt_only_when_a_document_page_changed(built_site: Path, tm
     assert not first.skipped and first.records > 1000 and first.by_part["apparatus"] > 350
     assert build_search_index(site, doctrees).skipped
     page = site / "tei" / "bakulin.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("</p>", " Zyzzogeton</p>", 1), encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    assert '<p id="bakulin-p0001">' in text
+    page.write_text(text.replace('<p id="bakulin-p0001">', '<p id="bakulin-p0001">Zyzzogeton ', 1), encoding="utf-8")
+    index = site / BUNDLE_DIR
+    before = {p: p.stat().st_mtime_ns for p in index.rglob("*.json")}
     again = build_search_index(site, doctrees)
     assert not again.skipped and again.records == first.records
+    rewritten = [p for p, mtime in before.items() if p.stat().st_mtime_ns != mtime]
+    assert 0 < len(rewritten) < 10, f"{len(rewritten)} of {len(before)} index files rewritten for one new word"
+    assert IndexReader(index).search("Zyzzogeton")
+    # What the run changed in place is what a first run over the edited site writes.
+    updated = {p: p.read_bytes() for p in sorted(index.rglob("*")) if p.is_file()}
+    (doctrees / "search-units.pickle").unlink()
+    (doctrees / "search-stamp").unlink()
+    shutil.rmtree(index)
+    fresh = build_search_index(site, doctrees)
+    assert not fresh.skipped
+    assert {p: p.read_bytes() for p in sorted(index.rglob("*")) if p.is_file()} == updated
