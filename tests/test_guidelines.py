@@ -9,6 +9,7 @@ element with its closed lists and a real example whose file and line are right.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,34 @@ def test_usage_counts_are_the_real_ones(page, usage) -> None:
     if usage.find("element[@ident='orig']") is None:
         orig = _section(page, "element-orig")
         assert "not used in the edition yet" in _text(orig) and orig.find("literal_block") is None
+
+
+def test_usage_kept_in_the_store_follows_an_edit(tmp_path: Path, monkeypatch) -> None:
+    """Each file's summary is kept between processes; after an edit, the usage read through
+    the store is the usage collected afresh, and only the edited file is summarised again."""
+    from edition import products
+    from edition.sphinxext import guidelines
+
+    copies = tmp_path / "tei"
+    shutil.copytree(ROOT / "tei", copies, ignore=shutil.ignore_patterns("schema", "*.tsv"))
+    files, documents = sorted(copies.glob("*.xml")), sorted(copies.glob("[a-z]*.xml"))
+    store = products.ProductStore(tmp_path / "store")
+    first = usage_document(files, documents, store=store)
+    stored = store.names(guidelines.FILE_USAGE_PRODUCT)
+    assert len(stored) == len(files)
+    edited = copies / "bakulin.xml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("</p>", "<persName>Zyzzogeton</persName></p>", 1),
+                      encoding="utf-8")
+    guidelines._FILE_USES.clear()  # a new process
+    read = []
+    summarise = guidelines._file_usage
+    monkeypatch.setattr(guidelines, "_file_usage", lambda path, in_document: read.append(path.name) or summarise(path, in_document))
+    again = usage_document(files, documents, store=store)
+    assert read == ["bakulin.xml"]
+    guidelines._FILE_USES.clear()
+    assert again == usage_document(files, documents) != first
+    count = lambda xml: int(etree.fromstring(xml).find("element[@ident='persName']").get("occurrences"))  # noqa: E731
+    assert count(again) == count(first) + 1
 
 
 def test_closed_value_lists_are_listed_on_their_elements(page) -> None:

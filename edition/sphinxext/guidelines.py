@@ -162,14 +162,52 @@ def _place(el: etree._Element, in_document: bool) -> int:
     return 0 if any(_local(a) == "text" for a in el.iterancestors()) else 1
 
 
-def collect_usage(files: Iterable[Path], documents: Iterable[Path], root: Path = ROOT) -> dict[str, _Usage]:
+#: One file's use of one element: occurrences, attributes (by name), and the rank and
+#: position (in document order) of its best occurrence in that file.
+_FileUse = tuple[int, Counter, int, int]
+
+#: Summaries of files already read by this process, by path, digest and place.
+_FILE_USES: dict[tuple[str, str, bool], dict[str, _FileUse]] = {}
+
+
+def _file_usage(path: Path, in_document: bool) -> dict[str, _FileUse]:
+    """What one file does with each element it uses (see :data:`_FileUse`)."""
+    uses: dict[str, list[Any]] = {}
+    for position, el in enumerate(parse_file(path).getroot().iter()):
+        name = _local(el)
+        if name is None:
+            continue
+        use = uses.get(name)
+        if use is None:
+            use = uses[name] = [0, Counter(), None, -1]
+        use[0] += 1
+        use[1].update(_attribute_name(a) for a in el.attrib)
+        best = 2 * _place(el, in_document)
+        if use[2] is not None and use[2] <= best:
+            continue  # serialising is the costly part: only for a possible improvement
+        rank = best + (len(etree.tostring(el, with_tail=False)) > PREFERRED_LENGTH)
+        if use[2] is None or rank < use[2]:
+            use[2], use[3] = rank, position
+    return {name: (n, attributes, rank, position) for name, (n, attributes, rank, position) in uses.items()}
+
+
+#: Kind of product in the store: one file's summary (:func:`_file_usage`).
+FILE_USAGE_PRODUCT = "guidelines-file-usage"
+
+
+def collect_usage(files: Iterable[Path], documents: Iterable[Path], root: Path = ROOT,
+                  store: products.ProductStore | None = None) -> dict[str, _Usage]:
     """Occurrences, attributes and the best example of every TEI element in ``files``.
 
     The example is the first occurrence in the best place (:func:`_place`) whose
     markup is not longer than :data:`PREFERRED_LENGTH`, else the first one there.
+    Each file is summarised once per version of the file, kept by the process and in
+    ``store`` if one is given (a TEI edit reads only the edited file again); only the
+    files holding an example are read again.
     """
     document_set = {Path(p).resolve() for p in documents}
     usage: dict[str, _Usage] = {}
+    best: dict[str, tuple[int, Path, int]] = {}
     for path in files:
         path = Path(path).resolve()
         try:
@@ -177,26 +215,40 @@ def collect_usage(files: Iterable[Path], documents: Iterable[Path], root: Path =
         except ValueError:
             shown = str(path)
         in_document = path in document_set
-        for el in parse_file(path).getroot().iter():
-            name = _local(el)
-            if name is None:
-                continue
+        key = (str(path), products.file_digest(path), in_document)
+        if key not in _FILE_USES:
+            stored_key = products.digest(FILE_USAGE_PRODUCT, *key, products.code_digest(sys.modules[__name__]))
+            summary = store.load(FILE_USAGE_PRODUCT, str(path), stored_key) if store is not None else None
+            if summary is None:
+                summary = _file_usage(path, in_document)
+                if store is not None:
+                    store.save(FILE_USAGE_PRODUCT, str(path), stored_key, summary)
+            _FILE_USES[key] = summary
+        for name, (occurrences, attributes, rank, position) in _FILE_USES[key].items():
             entry = usage.setdefault(name, _Usage())
-            entry.occurrences += 1
+            entry.occurrences += occurrences
             entry.files.add(shown)
-            entry.attributes.update(_attribute_name(a) for a in el.attrib)
-            best = 2 * _place(el, in_document)
-            if entry.example is not None and entry.example[0] <= best:
-                continue  # serialising is the costly part: only for a possible improvement
-            rank = best + (len(etree.tostring(el, with_tail=False)) > PREFERRED_LENGTH)
-            if entry.example is None or rank < entry.example[0]:
-                entry.example = (rank, shown, el)
+            entry.attributes.update(attributes)
+            if name not in best or rank < best[name][0]:
+                best[name] = (rank, path, position)
+    elements: dict[Path, list[etree._Element]] = {}  # the files holding an example, in document order
+    for name, (rank, path, position) in best.items():
+        try:
+            shown = str(path.relative_to(root))
+        except ValueError:
+            shown = str(path)
+        if path not in elements:
+            elements[path] = list(parse_file(path).getroot().iter())
+        usage[name].example = (rank, shown, elements[path][position])
     return usage
 
 
-def usage_document(files: Iterable[Path] | None = None, documents: Iterable[Path] | None = None) -> str:
-    """The ``usage`` parameter of the stylesheet, as XML text (no namespace)."""
-    usage = collect_usage(edition_files() if files is None else files, document_paths() if documents is None else documents)
+def usage_document(files: Iterable[Path] | None = None, documents: Iterable[Path] | None = None,
+                   store: products.ProductStore | None = None) -> str:
+    """The ``usage`` parameter of the stylesheet, as XML text (no namespace); ``store`` keeps
+    each file's summary between processes (:func:`collect_usage`)."""
+    usage = collect_usage(edition_files() if files is None else files, document_paths() if documents is None else documents,
+                          store=store)
     root = etree.Element("usage")
     for name in sorted(usage):
         entry = usage[name]
@@ -279,7 +331,7 @@ class GuidelinesDirective(SphinxDirective):
         for path in _stylesheets():
             self.env.note_dependency(str(path))
         store = products.ProductStore(self.env.doctreedir)
-        usage = usage_document()
+        usage = usage_document(store=store)
         store.save(USAGE_PRODUCT, self.env.docname, "", (_usage_stamp(), _digest(usage)))
         key = products.digest(PAGE_PRODUCT, products.code_digest(sys.modules[__name__]),
                               products.files_digest(_stylesheets()), usage)
@@ -305,7 +357,7 @@ def outdated_guidelines(app: Sphinx, env: Any, added: set[str], changed: set[str
         stamp = _usage_stamp() if stamp is None else stamp
         if read_stamp == stamp:
             continue
-        usage = _digest(usage_document()) if usage is None else usage
+        usage = _digest(usage_document(store=store)) if usage is None else usage
         if usage != read_usage:
             outdated.append(docname)
         else:  # the files changed, what they use did not: the page stays as it is
