@@ -21,6 +21,7 @@ the same commit gives the same bytes anywhere.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import zipfile
@@ -31,7 +32,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from edition import __version__
+from edition import __version__, products
 from edition.provenance import source_date_epoch
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,10 @@ SKIPPED_PARTS = frozenset({"__pycache__", "drafts", ".pytest_cache"})
 
 #: The earliest time a zip entry can carry (the format counts from 1980).
 ZIP_EPOCH_MIN = (1980, 1, 1, 0, 0, 0)
+
+
+#: Kind of product in the store: the size of the archive written from a key.
+ARCHIVE_PRODUCT = "archive"
 
 
 def archive_name(version: str = __version__) -> str:
@@ -103,14 +108,16 @@ def corpus_xml(tei_files: list[Path], epoch: int) -> bytes:
         return out.read_bytes()
 
 
-def archive_entries(epoch: int) -> list[tuple[str, bytes]]:
-    """What the edition archive holds, sorted by name, under one top folder."""
+def archive_entries(epoch: int, corpus: bool = True) -> list[tuple[str, bytes]]:
+    """What the edition archive holds, sorted by name, under one top folder (without the
+    ``teiCorpus`` made from the TEI files if ``corpus`` is false)."""
     from edition.documents import SCHEMA_DIR, SOURCES_DIR, TEI_DIR, XSLT_DIR, edition_files
 
     top = archive_name().removesuffix(".zip")
     files = edition_files()
     entries = [(f"{top}/tei/{p.name}", p.read_bytes()) for p in files]
-    entries.append((f"{top}/tei/corpus.xml", corpus_xml(files, epoch)))
+    if corpus:
+        entries.append((f"{top}/tei/corpus.xml", corpus_xml(files, epoch)))
     for extra in ("ENCODING.md", "anchors.tsv"):
         if (TEI_DIR / extra).is_file():
             entries.append((f"{top}/tei/{extra}", (TEI_DIR / extra).read_bytes()))
@@ -168,14 +175,39 @@ def copy_sources(app: Sphinx) -> list[Path]:
     return written
 
 
+def write_archive(app: Sphinx, target: Path) -> Path:
+    """Write the edition archive to ``target``, unless it is there as made from the same inputs
+    (the archive's files, the corpus stylesheets, the code and ``SOURCE_DATE_EPOCH``)."""
+    from edition import package
+
+    epoch = source_date_epoch(Path(app.srcdir))
+    sources = archive_entries(epoch, corpus=False)
+    key = products.digest(
+        ARCHIVE_PRODUCT, epoch, __version__, products.code_digest(__name__, package),
+        products.files_digest(sorted(package.METADATA_XSLT.glob("*.xsl"))),
+        *(f"{name}:{hashlib.sha256(data).hexdigest()}" for name, data in sources),
+    )
+    store = products.store(app)
+    if store.load(ARCHIVE_PRODUCT, target.name, key) == _size(target):
+        return target
+    write_zip(target, archive_entries(epoch), epoch)
+    store.save(ARCHIVE_PRODUCT, target.name, key, _size(target))
+    return target
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
+
+
 def _build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not _is_html_site(app):
         return
     written = copy_sources(app)
     if app.config.edition_archive:
-        epoch = source_date_epoch(Path(app.srcdir))
-        target = Path(app.outdir) / DOWNLOADS_DIR / archive_name()
-        written.append(write_zip(target, archive_entries(epoch), epoch))
+        written.append(write_archive(app, Path(app.outdir) / DOWNLOADS_DIR / archive_name()))
     logger.info("downloads: %d files (%d bytes)", len(written), sum(p.stat().st_size for p in written))
 
 
