@@ -16,9 +16,9 @@ meant to be overridden). Sphinx waits for a batch's writers before it returns, s
 no more than one batch is loaded at a time. An edition lighter than one batch (the
 real edition: 2.6 MB) is written in one call, as before.
 
-The pages the extension adds (registers and their entries, the two readings, the
-synopsis, the citation pages) are rendered again by every build, though a build after
-a small edit changes few of them. :meth:`EditionHTMLBuilder.handle_page` keeps, for
+Sphinx renders the pages the extension adds (registers' entries, the two readings,
+the synopsis, the citation pages) in every build, though a build after a small edit
+changes few of them. :meth:`EditionHTMLBuilder.handle_page` keeps, for
 each such page, a key of everything its HTML is made from: its own context, the
 site's navigation (titles and tables of contents of every document), the
 configuration, the templates and static files, and what this extension's
