@@ -139,6 +139,12 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
         except (OSError, ValueError):
             self._old_page_keys = {}
 
+    @property
+    def sphinx_app(self) -> Sphinx:
+        """The application (``Builder.app`` is deprecated from Sphinx 9 on, where the base class
+        keeps it as ``_app``)."""
+        return self._app if hasattr(self, "_app") else self.app
+
     def site_key(self) -> str:
         """The digest of what every generated page is made from (computed once per build)."""
         if self._site_key is None:
@@ -146,7 +152,7 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
             context = sorted((k, repr(v)) for k, v in self.globalcontext.items() if _plain(v))
             templates = [Path(self.confdir, t) for t in self.config.templates_path]
             self._site_key = digest(
-                sphinx.__version__, config_digest(self.app), context, navigation_digest(self.app),
+                sphinx.__version__, config_digest(self.sphinx_app), context, navigation_digest(self.sphinx_app),
                 files_digest(sorted(p for p in static.rglob("*") if p.is_file())),
                 files_digest(sorted(p for t in templates if t.is_dir() for p in t.rglob("*") if p.is_file())),
                 code_digest(__name__, *PAGE_CONTEXT_MODULES),
@@ -161,7 +167,7 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
             super().handle_page(pagename, addctx, templatename, outfilename=outfilename, event_arg=event_arg)
             return
         key = digest(self.site_key(), pagename, sorted((k, repr(v)) for k, v in addctx.items()),
-                     page_inputs(self.app, pagename))
+                     page_inputs(self.sphinx_app, pagename))
         self._page_keys[pagename] = key
         if self._old_page_keys.get(pagename) == key and Path(self.get_outfilename(pagename)).is_file():
             return
