@@ -188,7 +188,15 @@ def _file_usage(path: Path, in_document: bool) -> dict[str, _FileUse]:
         rank = best + (len(etree.tostring(el, with_tail=False)) > PREFERRED_LENGTH)
         if use[2] is None or rank < use[2]:
             use[2], use[3] = rank, position
-    return {name: (n, attributes, rank, position) for name, (n, attributes, rank, position) in uses.items()}
+    return {name: tuple(use) for name, use in uses.items()}  # type: ignore[misc]
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as the page shows it: relative to ``root`` where it is inside it."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 #: Kind of product in the store: one file's summary (:func:`_file_usage`).
@@ -210,11 +218,7 @@ def collect_usage(files: Iterable[Path], documents: Iterable[Path], root: Path =
     best: dict[str, tuple[int, Path, int]] = {}
     for path in files:
         path = Path(path).resolve()
-        try:
-            shown = str(path.relative_to(root))
-        except ValueError:
-            shown = str(path)
-        in_document = path in document_set
+        in_document, shown = path in document_set, _shown(path, root)
         key = (str(path), products.file_digest(path), in_document)
         if key not in _FILE_USES:
             stored_key = products.digest(FILE_USAGE_PRODUCT, *key, products.code_digest(sys.modules[__name__]))
@@ -233,13 +237,9 @@ def collect_usage(files: Iterable[Path], documents: Iterable[Path], root: Path =
                 best[name] = (rank, path, position)
     elements: dict[Path, list[etree._Element]] = {}  # the files holding an example, in document order
     for name, (rank, path, position) in best.items():
-        try:
-            shown = str(path.relative_to(root))
-        except ValueError:
-            shown = str(path)
         if path not in elements:
             elements[path] = list(parse_file(path).getroot().iter())
-        usage[name].example = (rank, shown, elements[path][position])
+        usage[name].example = (rank, _shown(path, root), elements[path][position])
     return usage
 
 
