@@ -174,8 +174,13 @@ def store(app: Any) -> ProductStore:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` (in the build's output, which is never published in place:
-    :mod:`edition.publish` copies it into a release, so a file may be rewritten here)."""
+    """Write ``data`` to ``path`` in the build's output as a new file: an old file of that
+    name is unlinked first, never rewritten. A published release may share the old file
+    (a hard link: :data:`edition.publish.SHARED_FOLDERS`), and it must not change."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
     try:
         path.write_bytes(data)
     except FileNotFoundError:

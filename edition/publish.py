@@ -8,11 +8,17 @@ output exactly as it was, and two builds started at once are serialised by a
 lock file.
 
 A release shares the files that did not change with the release before it: such a
-file is a hard link to the previous release's file, and only the changed files are
-copied from staging. Files of a release are never written again, by anyone: staging
-is always copied, never linked (Sphinx rewrites its pages in place), and a release
-is made in a new directory; so a file shared by two releases cannot change under
-the published one. Across file systems (or where links are refused) files are copied.
+file is a hard link to the previous release's file. Files of a release are never
+written again, by anyone, and a release is made in a new directory, so a file shared
+by two releases cannot change under the published one.
+
+A changed file comes from staging. Where the build only ever *replaces* files (a new
+file under the old name, never the old one opened for writing: the folders of
+:data:`SHARED_FOLDERS`), the release links staging's file too; anywhere else it copies
+it, because Sphinx and its asset copying rewrite files there in place. Those folders
+hold nearly all of the files (a citation, a DTS and an index file per passage), and on a
+clean build copying them was a fifth of the build. Across file systems (or where links
+are refused) files are copied.
 """
 
 from __future__ import annotations
@@ -89,6 +95,14 @@ def mark_complete(staging: Path) -> None:
 #: Files of staging that are not part of a release.
 UNRELEASED = frozenset({COMPLETE_MARKER, ".buildinfo.bak"})
 
+#: Folders of the output whose files the build replaces and never rewrites in place, so
+#: that a release may share them with staging. Their writers: the citation files and
+#: the DTS API (:func:`edition.products.write_file`), the search index
+#: (:func:`edition.searchindex.write_index`), the builder's pages
+#: (``EditionHTMLBuilder.handle_page``) and their Content-Security-Policy
+#: (:func:`edition.sphinxext.security.write_policies`).
+SHARED_FOLDERS = ("api/", "cite/", "searchindex/")
+
 
 def _files(root: Path) -> list[str]:
     """Every file under ``root``, relative and ``/``-separated, in the order of their path parts."""
@@ -106,18 +120,34 @@ def _files(root: Path) -> list[str]:
     return sorted(found, key=lambda rel: rel.split("/"))
 
 
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
+def _read_stamps(known: Path | None) -> dict[str, list]:
+    try:
+        return json.loads(known.read_text(encoding="utf-8")) if known is not None else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_stamps(known: Path | None, stamps: dict[str, list]) -> None:
+    if known is not None:
+        try:
+            known.write_text(json.dumps(stamps), encoding="utf-8")
+        except OSError:
+            pass  # only a cache: next time the files are read again
+
+
 def _file_digests(root: Path, files: list[str], known: Path | None = None) -> dict[str, str]:
     """SHA-256 of each file. ``known`` keeps them between builds: a file whose inode, size,
     mtime and ctime are those recorded there is not read again (a write changes its ctime)."""
-    try:
-        recorded = json.loads(known.read_text(encoding="utf-8")) if known is not None else {}
-    except (OSError, ValueError):
-        recorded = {}
+    recorded = _read_stamps(known)
     digests, stamps = {}, {}
     for rel in files:
         path = root / rel
-        stat = path.stat()
-        stamp = [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+        stamp = _stamp(path)
         entry = recorded.get(rel)
         if entry is not None and entry[0] == stamp:
             digests[rel] = entry[1]
@@ -125,12 +155,17 @@ def _file_digests(root: Path, files: list[str], known: Path | None = None) -> di
             with open(path, "rb") as handle:
                 digests[rel] = hashlib.file_digest(handle, "sha256").hexdigest()
         stamps[rel] = [stamp, digests[rel]]
-    if known is not None:
-        try:
-            known.write_text(json.dumps(stamps), encoding="utf-8")
-        except OSError:
-            pass  # only a cache: next time the files are read again
+    _save_stamps(known, stamps)
     return digests
+
+
+def _restamp(root: Path, files: list[str], known: Path) -> None:
+    """Record the stamps of ``files`` again: a new hard link changed their ctime, not their bytes."""
+    stamps = _read_stamps(known)
+    for rel in files:
+        if rel in stamps:
+            stamps[rel][0] = _stamp(root / rel)
+    _save_stamps(known, stamps)
 
 
 def _tree_digest(root: Path, digests: dict[str, str] | None = None) -> str:
@@ -166,31 +201,42 @@ def _write_manifest(release_dir: Path, digests: dict[str, str]) -> None:
     os.replace(tmp, path)
 
 
-def _assemble(staging: Path, target: Path, digests: dict[str, str], previous: Path | None) -> tuple[int, int]:
+#: What ``os.link`` answers where a file system has no (more) hard links to give.
+_NO_LINKS = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP)
+
+
+def _assemble(staging: Path, target: Path, digests: dict[str, str], previous: Path | None) -> list[str]:
     """Fill the new directory ``target`` with the files of ``staging``: a hard link to the
-    previous release's file where that has the same bytes, else a copy. Returns (linked, copied)."""
+    previous release's file where that has the same bytes, else a hard link to staging's
+    file in :data:`SHARED_FOLDERS`, else a copy. Returns the files linked to staging's."""
     known = _read_manifest(previous) if previous is not None else {}
-    linking = previous is not None
-    linked = copied = 0
+    linking = True
+    shared: list[str] = []
     for top, _, _ in os.walk(staging):  # directories first, the empty ones too
         rel = os.path.relpath(top, staging)
         os.makedirs(target if rel == "." else target / rel, exist_ok=True)
     for rel, file_digest in digests.items():
         source, destination = staging / rel, target / rel
-        if linking and known.get(rel) == file_digest:
+        if previous is not None and known.get(rel) == file_digest:
+            origin: Path | None = previous / rel
+        elif rel.startswith(SHARED_FOLDERS):
+            origin = source
+        else:
+            origin = None
+        if linking and origin is not None:
             try:
-                os.link(previous / rel, destination)  # type: ignore[operator]
-                linked += 1
+                os.link(origin, destination)
+                if origin == source:
+                    shared.append(rel)
                 continue
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP):
+                if exc.errno not in _NO_LINKS:
                     raise
                 linking = False  # another file system, or no hard links there: copy from now on
         shutil.copy2(source, destination)
-        copied += 1
-    return linked, copied
+    return shared
 
 
 def _clean_stale(releases: Path, public: Path, keep: Path) -> None:
@@ -218,8 +264,9 @@ def release(staging: Path, public: Path) -> Path:
     """
     releases = public.parent / "releases"
     files = [f for f in _files(staging) if f.rsplit("/", 1)[-1] not in UNRELEASED]
+    stamps = staging.with_name(f".{staging.name}.digests")
     try:
-        digests = _file_digests(staging, files, staging.with_name(f".{staging.name}.digests"))
+        digests = _file_digests(staging, files, stamps)
     except OSError as exc:
         raise PublishError(f"{exc.filename or staging}: cannot read the build: {exc.strerror}; the previous output is unchanged") from None
     name = f"{public.name}-{_tree_digest(staging, digests)}"
@@ -231,7 +278,8 @@ def release(staging: Path, public: Path) -> Path:
             if tmp.exists():
                 shutil.rmtree(tmp)
             previous = public.resolve() if public.is_symlink() and public.exists() else None
-            _assemble(staging, tmp, digests, previous)
+            shared = _assemble(staging, tmp, digests, previous)
+            _restamp(staging, shared, stamps)
             _write_manifest(target, digests)
             fault_point("publish-copy")
             os.rename(tmp, target)

@@ -41,6 +41,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from edition.products import write_file
+
 #: Bumped when the files change shape; the reader refuses another version.
 FORMAT_VERSION = 1
 #: Entries per ``entries/<n>.json`` file.
@@ -142,7 +144,7 @@ def write_index(entries: Sequence[Entry], out: Path) -> IndexStats:
         except OSError:
             same = False
         if not same:
-            path.write_bytes(payload)
+            write_file(path, payload)
         written.append(path)
         sizes += len(payload)
 

@@ -1,7 +1,9 @@
 """Incremental builds: a rebuild redoes only what changed, and gives the bytes a clean build gives.
 
-* publishing links the files that did not change to the previous release, copies the
-  others, and never lets a file of staging (which Sphinx rewrites in place) into a release;
+* publishing links the files that did not change to the previous release, links the
+  changed files of the folders the build only replaces, copies the others, and never
+  lets a file that the next build rewrites in place into a release (checked on a real
+  rebuild: every file of the previous release still has the bytes its manifest records);
 * the product store (:mod:`edition.products`) returns a product only for the key it was
   made from, and a validation run from its cache reports what a full run reports;
 * after a one-word edit of one document the build remakes that document's products
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -60,6 +63,22 @@ def test_release_links_unchanged_files_and_copies_changed_ones(tmp_path: Path):
     with open(staging / "index.html", "w", encoding="utf-8") as handle:
         handle.write("rewritten in place")
     assert (public / "index.html").read_text(encoding="utf-8") == "same"
+
+
+def test_release_shares_with_staging_only_the_folders_the_build_replaces(tmp_path: Path):
+    staging = _staging(tmp_path, {"index.html": "page", "cite/a.json": "{}", "api/dts/x.json": "[]"})
+    public = tmp_path / "_build" / "html"
+    release = publish.release(staging, public)
+    shared = sorted(p.relative_to(release).as_posix() for p in release.rglob("*")
+                    if p.is_file() and p.stat().st_ino == (staging / p.relative_to(release)).stat().st_ino)
+    assert shared == ["api/dts/x.json", "cite/a.json"]
+    assert all(folder.endswith("/") for folder in publish.SHARED_FOLDERS)
+    # Their writer makes a new file: the release keeps the old bytes.
+    products.write_file(staging / "cite" / "a.json", b'{"new": 1}')
+    assert (release / "cite" / "a.json").read_text(encoding="utf-8") == "{}"
+    # The stamps follow the new link: the next release reads none of the shared files again.
+    stamps = json.loads(staging.with_name(f".{staging.name}.digests").read_text(encoding="utf-8"))
+    assert stamps["api/dts/x.json"][0][3] == (staging / "api" / "dts" / "x.json").stat().st_ctime_ns
 
 
 def test_release_copies_where_files_cannot_be_linked(tmp_path: Path, monkeypatch):
@@ -168,6 +187,22 @@ def _edit(root: Path) -> None:
     path.write_text(changed, encoding="utf-8")
 
 
+def _keep_release(site: Path, kept: Path) -> None:
+    """Hard links to every file of the release ``site`` under ``kept``, and its manifest."""
+    for path in site.rglob("*"):
+        if path.is_file():
+            (kept / path.relative_to(site)).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, kept / path.relative_to(site))
+    shutil.copy2(publish.manifest_path(site), kept.with_suffix(".files"))
+
+
+def _written_since_kept(kept: Path) -> list[str]:
+    """The files of a kept release whose bytes are no longer those its manifest records."""
+    recorded = dict(line.split(" ", 1)[::-1] for line in kept.with_suffix(".files").read_text(encoding="utf-8").splitlines())
+    assert len(recorded) > 1000 and sum(rel.startswith(publish.SHARED_FOLDERS) for rel in recorded) > 1000
+    return sorted(rel for rel, digest in recorded.items() if hashlib.sha256((kept / rel).read_bytes()).hexdigest() != digest)
+
+
 @pytest.fixture(scope="module")
 def edited_build(tmp_path_factory) -> tuple[Path, dict[str, float], dict[str, int]]:
     """A copy built (``-j 2``), then edited in one word of one paragraph and built again.
@@ -177,9 +212,11 @@ def edited_build(tmp_path_factory) -> tuple[Path, dict[str, float], dict[str, in
     written, so that the comparison with a clean build below covers batched writing.
 
     Returns the copy, the mtimes of the staged pages and stored products before the
-    second build, and the inodes of the first release's files.
+    second build, and the inodes of the first release's files. The first release's
+    files are kept (hard links under ``kept-release/`` beside the copy) with its manifest, to show that
+    the second build changed none of them.
     """
-    root = copy_edition(tmp_path_factory.mktemp("incremental"))
+    root = copy_edition(tmp_path_factory.mktemp("incremental") / "edition")
     proc = run_edition("build", "-j", "2", root=root, env_vars={writing.BATCH_ENV: "500000"})
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert re.search(r"writing \d+ documents in [2-9] batches", proc.stdout + proc.stderr), proc.stdout[-2000:]
@@ -188,6 +225,7 @@ def edited_build(tmp_path_factory) -> tuple[Path, dict[str, float], dict[str, in
     mtimes = {str(p): p.stat().st_mtime_ns for p in watched}
     site = (build / "html").resolve()
     inodes = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    _keep_release(site, root.parent / "kept-release")
     _edit(root)
     proc = run_edition("build", "-q", "-j", "2", root=root)
     assert proc.returncode == 0, proc.stderr[-4000:]
@@ -231,6 +269,14 @@ def test_rebuild_remakes_only_what_the_edit_touched(edited_build):
     assert entries and all(unchanged(p) for p in entries), "an entry page was rendered again"
 
 
+def test_rebuild_leaves_the_previous_release_as_published(edited_build):
+    """No writer of the second build opened a file the first release holds (publishing
+    shares staging's files with a release: :data:`edition.publish.SHARED_FOLDERS`)."""
+    root, _, _ = edited_build
+    changed = _written_since_kept(root.parent / "kept-release")
+    assert not changed, f"the rebuild wrote into {len(changed)} published files, e.g. {changed[:5]}"
+
+
 def test_rebuild_links_what_did_not_change(edited_build):
     root, _, inodes = edited_build
     site = (root / "_build" / "html").resolve()
@@ -264,9 +310,12 @@ def test_a_build_with_no_changed_input_does_nothing(edited_build):
 
 def test_a_changed_title_reaches_the_generated_pages(tmp_path: Path):
     """A generated page is kept only while its inputs are unchanged: those include the
-    titles in every page's navigation, not only the page's own content."""
-    root = copy_edition(tmp_path)
+    titles in every page's navigation, not only the page's own content. Rendering
+    them again (the citation pages among them, in a folder a release shares with
+    staging) leaves the previous release as it was published."""
+    root = copy_edition(tmp_path / "edition")
     assert run_edition("build", "-q", root=root).returncode == 0
+    _keep_release((root / "_build" / "html").resolve(), tmp_path / "kept-release")
     page = root / "_build" / ".staging" / "html" / "parallel" / "dikova.html"
     assert "Entering 1937 (abstract)</a>" in page.read_text(encoding="utf-8")
     before = page.stat().st_mtime_ns
@@ -278,6 +327,8 @@ def test_a_changed_title_reaches_the_generated_pages(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert page.stat().st_mtime_ns != before
     assert "Entering 1937 (an abstract)</a>" in page.read_text(encoding="utf-8")
+    changed = _written_since_kept(tmp_path / "kept-release")
+    assert not changed, f"the rebuild wrote into {len(changed)} published files, e.g. {changed[:5]}"
 
 
 def test_fingerprint_covers_contents_code_and_environment(tmp_path: Path, monkeypatch):

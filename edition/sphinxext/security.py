@@ -28,6 +28,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from edition.products import write_file
+
 logger = logging.getLogger(__name__)
 
 #: Schemes a link may have. Anything else (javascript:, data:, vbscript:, file: …) is dropped.
@@ -177,7 +179,7 @@ def write_policies(app: Sphinx, exception: Exception | None) -> None:
             page = path.read_text(encoding="utf-8")
             updated = add_policy(label_caption_headings(page))
             if updated != page:
-                path.write_text(updated, encoding="utf-8")
+                write_file(path, updated.encode("utf-8"))
                 stat = path.stat()
         seen[rel] = [stat.st_size, stat.st_mtime_ns]
     record.write_text(json.dumps(seen, sort_keys=True), encoding="utf-8")

@@ -163,15 +163,17 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
                     *, outfilename: Path | None = None, event_arg: Any = None) -> None:
         generated = (templatename == "page.html" and outfilename is None and event_arg is None
                      and pagename not in self.env.all_docs and _plain(addctx))
-        if not generated:
-            super().handle_page(pagename, addctx, templatename, outfilename=outfilename, event_arg=event_arg)
-            return
-        key = digest(self.site_key(), pagename, sorted((k, repr(v)) for k, v in addctx.items()),
-                     page_inputs(self.sphinx_app, pagename))
-        self._page_keys[pagename] = key
-        if self._old_page_keys.get(pagename) == key and Path(self.get_outfilename(pagename)).is_file():
-            return
-        super().handle_page(pagename, addctx, templatename)
+        target = Path(outfilename or self.get_outfilename(pagename))
+        if generated:
+            key = digest(self.site_key(), pagename, sorted((k, repr(v)) for k, v in addctx.items()),
+                         page_inputs(self.sphinx_app, pagename))
+            self._page_keys[pagename] = key
+            if self._old_page_keys.get(pagename) == key and target.is_file():
+                return
+        # Sphinx opens the page for writing: it would rewrite the old file, which a
+        # published release may share (edition.publish.SHARED_FOLDERS). A new file it is.
+        target.unlink(missing_ok=True)
+        super().handle_page(pagename, addctx, templatename, outfilename=outfilename, event_arg=event_arg)
 
     def _get_local_toctree(self, docname: str, collapse: bool = True, **kwargs: Any) -> str:
         if docname in self.env.all_docs:
