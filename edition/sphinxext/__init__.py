@@ -22,7 +22,7 @@ from edition.sphinxext.registers import RegisterDirective, fill_registers, link_
 STATIC = Path(__file__).parent / "static"
 
 #: Bump when the stored per-document data changes shape: forces a full re-read.
-ENV_VERSION = 1
+ENV_VERSION = 2  # 2: TEI text without smart quotes
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:

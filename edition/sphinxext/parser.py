@@ -63,6 +63,9 @@ class TEIParser(Parser):
         # lxml knows the line numbers the warnings need.
         source = document.current_source or document["source"]
         env = document.settings.env
+        # The text is the TEI's, character for character: Sphinx's smart quotes would turn
+        # the source's ' ... -- into ’ … – on the page (and not in the parallel readings).
+        document.settings.smart_quotes = False
         reading = env.config.edition_reading if env is not None else "edited"
         try:
             result = transform_source(env.doctreedir if env is not None else None, source, reading)
