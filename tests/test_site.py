@@ -104,3 +104,16 @@ def test_every_tei_p_id_is_an_html_id(site: Path, doc) -> None:
     assert not [w for w in wanted if w not in have]
     # and each carries a permalink to itself
     assert len(page.xpath("//a[contains(@class, 'permalink')]")) >= len(wanted)
+
+
+@pytest.mark.parametrize("key", ["slides", "onthisday", "dikova"])
+def test_pages_show_the_sources_punctuation_unchanged(site: Path, key: str) -> None:
+    """Straight apostrophes and three full stops stay as the TEI has them: no smart quotes,
+    no ellipsis character the source does not print."""
+    text = "".join(parse_file(ROOT / "tei" / f"{key}.xml").getroot().find(TEI + "text").itertext())
+    page = _page(site, key).xpath("string(//section)")
+    if "'" in text:
+        assert "'" in page, "a straight apostrophe of the source is missing from the page"
+    if "..." in text:
+        assert "..." in page
+    assert page.count("…") <= text.count("…"), "the page shows an ellipsis the source does not print"
