@@ -125,25 +125,25 @@ def _stamp(path: Path) -> list[int]:
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
-def _read_stamps(known: Path | None) -> dict[str, list]:
+def _read_stamps(known: Path) -> dict[str, list]:
     try:
-        return json.loads(known.read_text(encoding="utf-8")) if known is not None else {}
+        return json.loads(known.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def _save_stamps(known: Path | None, stamps: dict[str, list]) -> None:
-    if known is not None:
-        try:
-            known.write_text(json.dumps(stamps), encoding="utf-8")
-        except OSError:
-            pass  # only a cache: next time the files are read again
+def _save_stamps(known: Path, stamps: dict[str, list]) -> None:
+    try:
+        known.write_text(json.dumps(stamps), encoding="utf-8")
+    except OSError:
+        pass  # only a cache: next time the files are read again
 
 
-def _file_digests(root: Path, files: list[str], known: Path | None = None) -> dict[str, str]:
-    """SHA-256 of each file. ``known`` keeps them between builds: a file whose inode, size,
-    mtime and ctime are those recorded there is not read again (a write changes its ctime)."""
-    recorded = _read_stamps(known)
+def _file_digests(root: Path, files: list[str], recorded: dict[str, list] | None = None) -> tuple[dict[str, str], dict[str, list]]:
+    """SHA-256 of each file, and the stamps to record for them. A file whose inode, size,
+    mtime and ctime are those ``recorded`` (the stamps of an earlier build) is not read
+    again: a write changes its ctime."""
+    recorded = recorded or {}
     digests, stamps = {}, {}
     for rel in files:
         path = root / rel
@@ -155,24 +155,14 @@ def _file_digests(root: Path, files: list[str], known: Path | None = None) -> di
             with open(path, "rb") as handle:
                 digests[rel] = hashlib.file_digest(handle, "sha256").hexdigest()
         stamps[rel] = [stamp, digests[rel]]
-    _save_stamps(known, stamps)
-    return digests
-
-
-def _restamp(root: Path, files: list[str], known: Path) -> None:
-    """Record the stamps of ``files`` again: a new hard link changed their ctime, not their bytes."""
-    stamps = _read_stamps(known)
-    for rel in files:
-        if rel in stamps:
-            stamps[rel][0] = _stamp(root / rel)
-    _save_stamps(known, stamps)
+    return digests, stamps
 
 
 def _tree_digest(root: Path, digests: dict[str, str] | None = None) -> str:
     """A digest of a directory's names and contents, to name a release."""
     if digests is None:
         files = [f for f in _files(root) if f.rsplit("/", 1)[-1] != COMPLETE_MARKER]
-        digests = _file_digests(root, files)
+        digests, _ = _file_digests(root, files)
     digest = hashlib.sha256()
     for rel, file_digest in digests.items():
         digest.update(rel.encode())
@@ -264,9 +254,9 @@ def release(staging: Path, public: Path) -> Path:
     """
     releases = public.parent / "releases"
     files = [f for f in _files(staging) if f.rsplit("/", 1)[-1] not in UNRELEASED]
-    stamps = staging.with_name(f".{staging.name}.digests")
+    known = staging.with_name(f".{staging.name}.digests")
     try:
-        digests = _file_digests(staging, files, stamps)
+        digests, stamps = _file_digests(staging, files, _read_stamps(known))
     except OSError as exc:
         raise PublishError(f"{exc.filename or staging}: cannot read the build: {exc.strerror}; the previous output is unchanged") from None
     name = f"{public.name}-{_tree_digest(staging, digests)}"
@@ -278,13 +268,14 @@ def release(staging: Path, public: Path) -> Path:
             if tmp.exists():
                 shutil.rmtree(tmp)
             previous = public.resolve() if public.is_symlink() and public.exists() else None
-            shared = _assemble(staging, tmp, digests, previous)
-            _restamp(staging, shared, stamps)
+            for rel in _assemble(staging, tmp, digests, previous):
+                stamps[rel][0] = _stamp(staging / rel)  # a new link changed its ctime, not its bytes
             _write_manifest(target, digests)
             fault_point("publish-copy")
             os.rename(tmp, target)
         elif not manifest_path(target).exists():
             _write_manifest(target, digests)
+        _save_stamps(known, stamps)
         fault_point("publish-switch")
         link_tmp = public.parent / f".{public.name}.link-{os.getpid()}"
         if link_tmp.is_symlink() or link_tmp.exists():
