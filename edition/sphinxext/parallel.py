@@ -347,37 +347,33 @@ def start_pages(app: Sphinx, builder: Any) -> None:
     workers.start(app, "parallel", shares, make, failed.update)
 
 
-def page_bodies(app: Sphinx) -> dict[str, tuple[str, str]]:
-    """Docname → (title, body) of every parallel page: from the store, or made and stored.
+def page_bodies(app: Sphinx) -> Iterator[tuple[str, str, str]]:
+    """(docname, title, body) of every parallel page, one at a time: from the store, or made
+    and stored.
 
     Pages that :func:`start_pages` is making in other processes are waited for; any
-    page still missing is made here.
+    page still missing is made here. One body is in memory at a time: at 100× all of
+    them together are hundreds of megabytes.
     """
     workers.finish(app, "parallel")
     failed = _FAILED.pop(app, set())
     store = products.store(app)
-    keys = _keys(app)
-    bodies: dict[str, tuple[str, str]] = {}
-    missing = []
-    for docname, key in keys.items():
+    for docname, key in _keys(app).items():
         stored = store.load("parallel", docname, key)
-        if stored is None:
-            if docname not in failed:
-                missing.append(docname)
-        else:
-            bodies[docname] = stored
-    for docname, page in _make(app, missing).items():
-        if page is not None:
-            store.save("parallel", docname, keys[docname], page)
-            bodies[docname] = page
-    return {docname: bodies[docname] for docname in keys if docname in bodies}
+        if stored is None and docname not in failed:
+            stored = _make(app, [docname])[docname]
+            if stored is not None:
+                store.save("parallel", docname, key, stored)
+        if stored is not None:
+            title, body = stored
+            yield docname, title, body
 
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not is_html_site(app):
         return
     page_state(app)
-    for docname, (title, body) in page_bodies(app).items():
+    for docname, title, body in page_bodies(app):
         context = {"title": f"{title}: the two readings", "body": body,
                    "parents": [{"link": app.builder.get_relative_uri(page_name(docname), docname),
                                 "title": title}],
