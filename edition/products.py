@@ -188,6 +188,18 @@ def write_file(path: Path, data: bytes) -> None:
         path.write_bytes(data)
 
 
+def update_file(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` (:func:`write_file`) unless the file already holds exactly
+    these bytes; True if it was written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_file(path, data)
+    return True
+
+
 class FileSet:
     """Files of the output that one product owns: rewritten only when the product changed.
 
@@ -209,13 +221,7 @@ class FileSet:
         """Write ``files`` (relative path → bytes) that differ from the output; remove the files
         only ``previous`` had. Returns the sizes to store with the product."""
         for rel, data in files.items():
-            path = self.outdir / rel
-            try:
-                same = path.stat().st_size == len(data) and path.read_bytes() == data
-            except OSError:
-                same = False
-            if not same:
-                write_file(path, data)
+            update_file(self.outdir / rel, data)
         for rel in set(previous or ()) - set(files):
             (self.outdir / rel).unlink(missing_ok=True)
         return {rel: len(data) for rel, data in files.items()}

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from edition.products import write_file
+from edition.products import update_file
 
 #: Bumped when the files change shape; the reader refuses another version.
 FORMAT_VERSION = 1
@@ -139,12 +139,7 @@ def write_index(entries: Sequence[Entry], out: Path) -> IndexStats:
     def put(path: Path, data: object) -> None:
         nonlocal sizes
         payload = _dump(data)
-        try:
-            same = path.stat().st_size == len(payload) and path.read_bytes() == payload
-        except OSError:
-            same = False
-        if not same:
-            write_file(path, payload)
+        update_file(path, payload)
         written.append(path)
         sizes += len(payload)
 

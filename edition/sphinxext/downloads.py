@@ -108,16 +108,22 @@ def corpus_xml(tei_files: list[Path], epoch: int) -> bytes:
         return out.read_bytes()
 
 
+def corpus_entry(epoch: int) -> tuple[str, bytes]:
+    """The archive's ``teiCorpus`` of the edition's TEI files."""
+    from edition.documents import edition_files
+
+    return f"{archive_name().removesuffix('.zip')}/tei/corpus.xml", corpus_xml(edition_files(), epoch)
+
+
 def archive_entries(epoch: int, corpus: bool = True) -> list[tuple[str, bytes]]:
     """What the edition archive holds, sorted by name, under one top folder (without the
     ``teiCorpus`` made from the TEI files if ``corpus`` is false)."""
     from edition.documents import SCHEMA_DIR, SOURCES_DIR, TEI_DIR, XSLT_DIR, edition_files
 
     top = archive_name().removesuffix(".zip")
-    files = edition_files()
-    entries = [(f"{top}/tei/{p.name}", p.read_bytes()) for p in files]
+    entries = [(f"{top}/tei/{p.name}", p.read_bytes()) for p in edition_files()]
     if corpus:
-        entries.append((f"{top}/tei/corpus.xml", corpus_xml(files, epoch)))
+        entries.append(corpus_entry(epoch))
     for extra in ("ENCODING.md", "anchors.tsv"):
         if (TEI_DIR / extra).is_file():
             entries.append((f"{top}/tei/{extra}", (TEI_DIR / extra).read_bytes()))
@@ -190,7 +196,7 @@ def write_archive(app: Sphinx, target: Path) -> Path:
     store = products.store(app)
     if store.load(ARCHIVE_PRODUCT, target.name, key) == _size(target):
         return target
-    write_zip(target, archive_entries(epoch), epoch)
+    write_zip(target, sorted([*sources, corpus_entry(epoch)]), epoch)
     store.save(ARCHIVE_PRODUCT, target.name, key, _size(target))
     return target
 
