@@ -27,6 +27,7 @@ import argparse
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,6 +194,45 @@ class Stylesheets:
         return self.proc.make_string_value(str(value))
 
 
+def write_headers(members: Sequence[Path], target: Path) -> None:
+    """Write into ``target``, for each TEI file of ``members``, a file of the same name holding
+    its ``TEI`` element with nothing but its ``teiHeader``.
+
+    The corpus stylesheet reads only the members' headers. Given the whole files, Saxon
+    holds every member's tree until it ends (about 270 MB more at 100x, measured) and
+    takes five times as long; a header is read here without parsing the text after it.
+    """
+    header = f"{{{TEI_NS}}}teiHeader"
+    for path in members:
+        wrapper = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
+        try:
+            events = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+                                     no_network=True, load_dtd=False, huge_tree=True)
+            for event, element in events:
+                parent = element.getparent()
+                if parent is None and event == "start":  # the root: its namespace prefixes, for the copies
+                    wrapper = etree.Element(f"{{{TEI_NS}}}TEI", nsmap=element.nsmap)
+                if event == "end" and element.tag == header and parent is not None and parent.getparent() is None:
+                    wrapper.append(element)
+                    break
+        except etree.XMLSyntaxError as exc:
+            line = exc.position[0] if exc.position else 0
+            raise PackageError(f"{path}:{line}: [well-formedness] {exc.msg}") from None
+        (target / path.name).write_bytes(etree.tostring(wrapper))
+
+
+def write_corpus(xslt: Stylesheets, members: Sequence[Path], out: Path, epoch: int) -> None:
+    """Write to ``out`` the ``teiCorpus`` that xi:includes ``members`` (TEI files in one
+    directory, by name, in this order), made by ``corpus.xsl`` from their headers."""
+    from edition import __version__
+
+    with tempfile.TemporaryDirectory() as tmp:
+        headers = Path(tmp)
+        write_headers(members, headers)
+        xslt.run("corpus.xsl", out, members=" ".join(p.name for p in members),
+                 base=headers.resolve().as_uri() + "/", epoch=epoch, version=__version__)
+
+
 def bag_info(dc_path: Path, epoch: int, version: str) -> dict[str, str | list[str]]:
     """bag-info.txt, from the Dublin Core record (itself made from the teiHeaders)."""
     dc = etree.parse(str(dc_path))
@@ -236,14 +276,7 @@ def make_bag(staging: Path, build_dir: Path, epoch: int) -> None:
     copy_payload(payload, staging)
     xslt = Stylesheets(METADATA_XSLT)
     tei = staging / "tei"
-    xslt.run(
-        "corpus.xsl",
-        tei / CORPUS,
-        members=" ".join(payload.members),
-        base=tei.resolve().as_uri() + "/",
-        epoch=epoch,
-        version=__version__,
-    )
+    write_corpus(xslt, [tei / name for name in payload.members], tei / CORPUS, epoch)
     payload.add(tei / CORPUS, f"tei/{CORPUS}", "tei")
     # bagit moves everything into data/ and writes the payload manifest; the
     # date is given, else it would write today's.

@@ -96,15 +96,12 @@ def tree_entries(source: Path, prefix: str) -> list[tuple[str, bytes]]:
 
 
 def corpus_xml(tei_files: list[Path], epoch: int) -> bytes:
-    """The teiCorpus of ``tei_files`` (all in one directory), made by the package's stylesheet."""
-    from edition.package import METADATA_XSLT, Stylesheets, _is_tei
+    """The teiCorpus of ``tei_files`` (all in one directory), made as the package makes it."""
+    from edition.package import METADATA_XSLT, Stylesheets, _is_tei, write_corpus
 
-    members = [p.name for p in tei_files if _is_tei(p)]
-    base = tei_files[0].parent.resolve().as_uri() + "/"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "corpus.xml"
-        Stylesheets(METADATA_XSLT).run("corpus.xsl", out, members=" ".join(members), base=base,
-                                       epoch=epoch, version=__version__)
+        write_corpus(Stylesheets(METADATA_XSLT), [p for p in tei_files if _is_tei(p)], out, epoch)
         return out.read_bytes()
 
 
