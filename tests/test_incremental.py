@@ -124,6 +124,29 @@ def test_product_store_answers_only_for_its_key(tmp_path: Path):
     products.ProductStore(blocked).save("kind", "x", "k", 1)
 
 
+class Unpickled:
+    """A product that counts how often it is unpickled."""
+
+    count = 0
+
+    def __setstate__(self, state: dict) -> None:
+        Unpickled.count += 1
+        self.__dict__.update(state)
+
+
+def test_product_store_reads_a_key_without_its_product(tmp_path: Path):
+    store = products.ProductStore(tmp_path)
+    value = Unpickled()
+    value.body = "<p>x</p>"
+    store.save("kind", "tei/doc", "k1", value)
+    Unpickled.count = 0
+    assert store.exists("kind", "tei/doc", "k1") and not store.exists("kind", "tei/doc", "k2")
+    assert store.load("kind", "tei/doc", "k2") is None
+    assert Unpickled.count == 0
+    assert store.load("kind", "tei/doc", "k1").body == "<p>x</p>"
+    assert Unpickled.count == 1
+
+
 def test_file_digest_follows_the_file(tmp_path: Path):
     path = tmp_path / "a.xml"
     path.write_text("<a/>", encoding="utf-8")
