@@ -32,7 +32,8 @@ import sys
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -67,7 +68,7 @@ class CitedDocument:
     citations: tuple[Citation, ...]
 
 
-_CATALOGUES: "weakref.WeakKeyDictionary[Sphinx, dict[str, CitedDocument]]" = weakref.WeakKeyDictionary()
+_CATALOGUES: "weakref.WeakKeyDictionary[Sphinx, Catalogue]" = weakref.WeakKeyDictionary()
 
 
 def add_base_url_config(app: Sphinx) -> None:
@@ -98,29 +99,70 @@ def citation_key(app: Sphinx, path: Path) -> str:
     return products.digest("citation", code, products.file_digest(path), str(path), base_url(app), __version__)
 
 
-def catalogue(app: Sphinx) -> dict[str, CitedDocument]:
-    """The cited documents of this build, by docname (computed once per build, stored per document)."""
+class Catalogue(Mapping[str, CitedDocument]):
+    """The cited documents of a build, by docname, read from the product store one at a time.
+
+    Only each document's key is held; a document's citations are loaded when asked for
+    (the last one is kept, as a page asks for it twice in a row). Holding them all kept
+    400 MB in the main process at 100x, and every forked writer inherited them.
+    """
+
+    def __init__(self, store: products.ProductStore, srcdir: Path, base: str) -> None:
+        self._store = store
+        self._srcdir = srcdir
+        self._base = base
+        self._keys: dict[str, str] = {}
+        self._last: CitedDocument | None = None
+
+    def add(self, docname: str, key: str) -> None:
+        """Take in a document whose citations are made from ``key`` (made and stored now
+        unless the store has them); one without citations is left out, with a warning."""
+        if self._store.exists("citation", docname, key) or self._cite(docname, key) is not None:
+            self._keys[docname] = key
+
+    def key(self, docname: str) -> str:
+        """The digest the document's citations are made from."""
+        return self._keys[docname]
+
+    def _cite(self, docname: str, key: str) -> CitedDocument | None:
+        try:
+            tree = parse_file(self._srcdir / (docname + ".xml"))
+            citations = cite_document(tree, self._base, __version__)
+            meta = document_metadata(tree)
+        except (CiteStructureError, XMLInputError, ValueError) as exc:
+            logger.warning("no citations for %s: %s", docname, exc, type="edition", subtype="citation", location=docname)
+            return None
+        doc = CitedDocument(docname, meta, tuple(_portable(c) for c in citations))
+        self._store.save("citation", docname, key, doc)
+        return doc
+
+    def __getitem__(self, docname: str) -> CitedDocument:
+        if self._last is not None and self._last.docname == docname:
+            return self._last
+        key = self._keys[docname]
+        # Made again if the store could not keep it (a full disk, say).
+        doc = self._store.load("citation", docname, key) or self._cite(docname, key)
+        if doc is None:
+            raise KeyError(docname)
+        self._last = doc
+        return doc
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def catalogue(app: Sphinx) -> Catalogue:
+    """The cited documents of this build, by docname (made once per build, stored per document)."""
     if app in _CATALOGUES:
         return _CATALOGUES[app]
-    store = products.store(app)
-    found: dict[str, CitedDocument] = {}
+    found = Catalogue(products.store(app), Path(app.srcdir), base_url(app))
     for docname in sorted(d for d in app.env.found_docs if d.startswith("tei/")):
         path = Path(app.srcdir, docname + ".xml")
-        if not path.exists():
-            continue
-        key = citation_key(app, path)
-        doc = store.load("citation", docname, key)
-        if doc is None:
-            try:
-                tree = parse_file(path)
-                citations = cite_document(tree, base_url(app), __version__)
-                meta = document_metadata(tree)
-            except (CiteStructureError, XMLInputError, ValueError) as exc:
-                logger.warning("no citations for %s: %s", docname, exc, type="edition", subtype="citation", location=docname)
-                continue
-            doc = CitedDocument(docname, meta, tuple(_portable(c) for c in citations))
-            store.save("citation", docname, key, doc)
-        found[docname] = doc
+        if path.exists():
+            found.add(docname, citation_key(app, path))
     _CATALOGUES[app] = found
     return found
 
@@ -265,7 +307,7 @@ def cite_page_body(doc: CitedDocument, page_link: str) -> str:
     return head + "\n" + "\n".join(_unit_section(doc, c, page_link) for c in doc.citations)
 
 
-def resolver_body(docs: list[CitedDocument], builder: Any) -> str:
+def resolver_body(docs: Collection[CitedDocument], builder: Any) -> str:
     """The HTML body of ``cite/index.html``: a list of documents and a ``?ref=`` resolver."""
     e = html.escape
     items = "\n".join(
@@ -311,11 +353,11 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not is_html_site(app):
         return
     docs = catalogue(app)
-    for docname, doc in sorted(docs.items()):
+    for docname, doc in docs.items():
         pagename = f"{CITE_DIR}/{doc.meta.key}"
         link = app.builder.get_relative_uri(pagename, docname)
         yield pagename, {"title": f"How to cite: {doc.meta.title}", "body": cite_page_body(doc, link)}, "page.html"
-    yield f"{CITE_DIR}/index", {"title": "Resolve a canonical reference", "body": resolver_body(list(docs.values()), app.builder)}, "page.html"
+    yield f"{CITE_DIR}/index", {"title": "Resolve a canonical reference", "body": resolver_body(docs.values(), app.builder)}, "page.html"
 
 
 # --- static files ------------------------------------------------------------------
@@ -365,22 +407,6 @@ def _refs_json(refs: dict[str, str]) -> bytes:
     return (json.dumps(refs, ensure_ascii=False, sort_keys=True, indent=0) + "\n").encode()
 
 
-def write_static(outdir: Path, docs: dict[str, CitedDocument], builder: Any) -> list[Path]:
-    """Write downloads, redirect pages and ``refs.json`` under ``outdir/cite``; return the files."""
-    cite = outdir / CITE_DIR
-    written: list[Path] = []
-    refs: dict[str, str] = {}
-    for docname, doc in sorted(docs.items()):
-        files, doc_refs = document_files(docname, doc, builder)
-        for rel, data in files.items():
-            products.write_file(cite / rel, data)
-        written += [cite / rel for rel in files]
-        refs.update(doc_refs)
-    products.write_file(cite / "refs.json", _refs_json(refs))
-    written.append(cite / "refs.json")
-    return written
-
-
 def update_static(app: Sphinx) -> tuple[int, int]:
     """Bring the files under ``cite/`` up to date: only the documents whose citations (or
     page) changed are written again; files of units that are gone are removed.
@@ -391,19 +417,20 @@ def update_static(app: Sphinx) -> tuple[int, int]:
     files = products.FileSet(Path(app.outdir) / CITE_DIR)
     refs: dict[str, str] = {}
     count = size = 0
-    for docname, doc in sorted(catalogue(app).items()):
-        key = products.digest(citation_key(app, Path(app.srcdir, docname + ".xml")), app.builder.get_target_uri(docname))
+    docs = catalogue(app)
+    for docname in docs:
+        key = products.digest(docs.key(docname), app.builder.get_target_uri(docname))
         previous = store.stored("cite-files", docname)
         if previous is not None and previous[0] == key and files.intact(previous[1][0]):
             sizes, doc_refs = previous[1]
         else:
-            made, doc_refs = document_files(docname, doc, app.builder)
+            made, doc_refs = document_files(docname, docs[docname], app.builder)
             sizes = files.write(made, previous[1][0] if previous is not None else None)
             store.save("cite-files", docname, key, (sizes, doc_refs))
         refs.update(doc_refs)
         count += len(sizes)
         size += sum(sizes.values())
-    for docname in set(store.names("cite-files")) - set(catalogue(app)):
+    for docname in set(store.names("cite-files")) - set(docs):
         # A document that is gone: its files go too.
         gone = store.stored("cite-files", docname)
         files.write({}, gone[1][0] if gone is not None else None)
