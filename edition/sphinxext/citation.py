@@ -52,6 +52,7 @@ from edition.citation import (
     resolver_path,
 )
 from edition.citeref import CiteStructureError
+from edition.sphinxext import workers
 from edition.xmlsafe import XMLInputError, parse_file
 
 logger = logging.getLogger(__name__)
@@ -440,9 +441,7 @@ def update_static(app: Sphinx) -> tuple[int, int]:
     return count + 1, size + len(index)
 
 
-def _build_finished(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or not is_html_site(app):
-        return
+def _write_static(app: Sphinx) -> None:
     count, size = update_static(app)
     logger.info("citation: %d files (%d bytes) under %s/", count, size, CITE_DIR)
 
@@ -450,8 +449,11 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     add_base_url_config(app)
     app.connect("builder-inited", _builder_inited)
-    app.connect("write-started", _write_started)
+    app.setup_extension("edition.sphinxext.workers")
+    # After the handlers that start other processes (the two readings, the synopsis), which
+    # then run while this one makes the citations of the documents that changed.
+    app.connect("write-started", _write_started, priority=600)
     app.connect("html-page-context", _page_context)
     app.connect("html-collect-pages", _collect_pages)
-    app.connect("build-finished", _build_finished)
+    workers.files_beside_pages(app, "cite-files", _write_static, is_html_site)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

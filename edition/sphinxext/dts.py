@@ -1,8 +1,9 @@
 """Sphinx: write the static DTS 1.0 API (:mod:`edition.dts`) into ``_build/html/api/dts/``.
 
 Register with ``extensions = [..., "edition.sphinxext.dts"]`` or call :func:`setup`
-from another extension's ``setup``. Runs at ``build-finished`` for the HTML builder,
-on the TEI documents that the build read (docnames ``tei/*``).
+from another extension's ``setup``. Runs for the HTML builder, on the TEI documents
+that the build read (docnames ``tei/*``), once every document is written: in another
+process while Sphinx writes the generated pages (with ``-j``), else at ``build-finished``.
 
 Each document's files are kept in the build's product store (:mod:`edition.products`) under a
 digest of the TEI file, the base URL and this code: a build writes again only the
@@ -21,6 +22,7 @@ from sphinx.util import logging
 from edition import __version__, citation, citeref, dts, products, xmlsafe
 from edition.citeref import CiteStructureError
 from edition.dts import API_DIR, document_api, edition_files, templates
+from edition.sphinxext import workers
 from edition.sphinxext.citation import add_base_url_config, base_url, is_html_site
 
 logger = logging.getLogger(__name__)
@@ -59,9 +61,7 @@ def update_api(app: Sphinx, paths: list[Path]) -> tuple[int, int]:
     return count + len(whole), size + sum(len(d) for d in whole.values())
 
 
-def _build_finished(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or not is_html_site(app):
-        return
+def _write_api(app: Sphinx) -> None:
     paths = [
         Path(app.srcdir, d + ".xml") for d in sorted(app.env.found_docs) if d.startswith("tei/") and Path(app.srcdir, d + ".xml").exists()
     ]
@@ -75,5 +75,6 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     add_base_url_config(app)
-    app.connect("build-finished", _build_finished)
+    app.setup_extension("edition.sphinxext.workers")
+    workers.files_beside_pages(app, "dts", _write_api, is_html_site)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,6 +9,12 @@ store what they make (or hand it back, when it is small); the pages are then wri
 from the store. A build that
 fails before the pages are written stops the processes (``build-finished``).
 
+The files the extension writes at ``build-finished`` (the citation files, the DTS API)
+do not depend on any page, so they are made in another process from the moment the
+generated pages start (:func:`start_one`), while this one renders those pages: until
+then every document is written by ``-j``'s processes, and after it this process works
+alone. ``build-finished`` waits for them (:func:`wait_or_run`).
+
 Modules that use this one load it as an extension of their own (``setup_extension``).
 """
 
@@ -49,6 +55,40 @@ def finish(app: Sphinx, name: str) -> None:
         tasks.join()
 
 
+def start_one(app: Sphinx, name: str, function: Callable[[], Any]) -> None:
+    """Run ``function()`` in another process now, if this build can (see :func:`can_start`);
+    :func:`wait_or_run` waits for it. What it logs is logged here when it is collected."""
+    if can_start(app):
+        start(app, name, [[name]], lambda _share: function(), lambda _result: None)
+
+
+def wait_or_run(app: Sphinx, name: str, function: Callable[[], Any]) -> None:
+    """Wait for what :func:`start_one` began under ``name``, or run ``function()`` here if it began nothing."""
+    if name in _PENDING.get(app, {}):
+        finish(app, name)
+    else:
+        function()
+
+
+def files_beside_pages(app: Sphinx, name: str, write: Callable[[Sphinx], None],
+                       applies: Callable[[Sphinx], bool]) -> None:
+    """Have ``write(app)`` make, in builds where ``applies(app)``, files that no page depends
+    on: in another process from the moment the generated pages start, else at
+    ``build-finished``, which waits for it either way."""
+
+    def begin(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+        if applies(app):
+            start_one(app, name, lambda: write(app))
+        return []  # no pages of its own
+
+    def end(app: Sphinx, exception: Exception | None) -> None:
+        if exception is None and applies(app):
+            wait_or_run(app, name, lambda: write(app))
+
+    app.connect("html-collect-pages", begin, priority=100)
+    app.connect("build-finished", end)
+
+
 def shares(names: list[str], weight: Callable[[str], int], n: int) -> list[list[str]]:
     """``names`` in at most ``n`` groups of about the same weight (heaviest first)."""
     groups: list[list[Any]] = [[0, []] for _ in range(max(1, n))]
@@ -66,5 +106,6 @@ def abandon(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("build-finished", abandon)
+    # After every handler that waits for its process at ``build-finished``.
+    app.connect("build-finished", abandon, priority=999)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
