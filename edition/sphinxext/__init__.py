@@ -32,6 +32,7 @@ def _add_static_path(app: Sphinx, config: Config) -> None:
 
 #: Extension modules that the edition always loads with its core.
 FEATURES: tuple[str, ...] = (
+    "edition.sphinxext.reading",
     "edition.sphinxext.writing",
     "edition.sphinxext.citation",
     "edition.sphinxext.dts",
