@@ -30,9 +30,9 @@ import json
 import posixpath
 import sys
 import weakref
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from sphinx.application import Sphinx
