@@ -202,22 +202,22 @@ def write_headers(members: Sequence[Path], target: Path) -> None:
     holds every member's tree until it ends (about 270 MB more at 100x, measured) and
     takes five times as long; a header is read here without parsing the text after it.
     """
+    from edition.xmlsafe import XMLInputError
+
     header = f"{{{TEI_NS}}}teiHeader"
     for path in members:
-        wrapper = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
+        root = wrapper = None
         try:
-            events = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
-                                     no_network=True, load_dtd=False, huge_tree=True)
-            for event, element in events:
-                parent = element.getparent()
-                if parent is None and event == "start":  # the root: its namespace prefixes, for the copies
-                    wrapper = etree.Element(f"{{{TEI_NS}}}TEI", nsmap=element.nsmap)
-                if event == "end" and element.tag == header and parent is not None and parent.getparent() is None:
+            for event, element in etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+                                                  no_network=True, load_dtd=False, huge_tree=True):
+                if root is None:  # the first event: the root starts; the copy keeps its prefixes
+                    root, wrapper = element, etree.Element(f"{{{TEI_NS}}}TEI", nsmap=element.nsmap)
+                elif event == "end" and element.tag == header and element.getparent() is root:
                     wrapper.append(element)
                     break
         except etree.XMLSyntaxError as exc:
-            line = exc.position[0] if exc.position else 0
-            raise PackageError(f"{path}:{line}: [well-formedness] {exc.msg}") from None
+            line, column = exc.position if exc.position else (0, 0)
+            raise XMLInputError(path, line, column, "xml-wellformed", exc.msg) from None
         (target / path.name).write_bytes(etree.tostring(wrapper))
 
 

@@ -36,6 +36,9 @@ PRODUCTS_DIR = "edition-products"
 #: Bump to drop every stored product (a change of the stored format).
 STORE_VERSION = "2"
 
+#: What reading a damaged, truncated or outdated store file can raise: no product, then.
+_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError)
+
 #: Longest file name made from a product's name; a longer name is shortened and hashed.
 MAX_NAME = 160
 
@@ -129,7 +132,7 @@ class ProductStore:
                 if not isinstance(stored_key, str) or key is not None and stored_key != key:
                     return None
                 return stored_key, pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        except _UNREADABLE:
             return None
 
     def exists(self, kind: str, name: str, key: str) -> bool:
@@ -137,7 +140,7 @@ class ProductStore:
         try:
             with self._path(kind, name).open("rb") as handle:
                 return bool(pickle.load(handle) == key)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        except _UNREADABLE:
             return False
 
     def load(self, kind: str, name: str, key: str) -> Any | None:
