@@ -19,6 +19,13 @@ it, because Sphinx and its asset copying rewrite files there in place. Those fol
 hold nearly all of the files (a citation, a DTS and an index file per passage), and on a
 clean build copying them was a fifth of the build. Across file systems (or where links
 are refused) files are copied.
+
+Making a release of every file costs one link per file, and removing the old release one
+unlink per file: seconds for a one-word edit of a large edition. So the release that is
+replaced is not removed but kept, hidden, as the *spare* (:func:`spare_path`), and the
+next release is made from it: the files whose bytes differ (by the manifests) are
+unlinked and put anew, and the rest stay. Nobody reads the spare, and a file is never
+written in place, so the releases that share its files keep their bytes.
 """
 
 from __future__ import annotations
@@ -104,24 +111,31 @@ UNRELEASED = frozenset({COMPLETE_MARKER, ".buildinfo.bak"})
 SHARED_FOLDERS = ("api/", "cite/", "searchindex/")
 
 
-def _files(root: Path) -> list[str]:
-    """Every file under ``root``, relative and ``/``-separated, in the order of their path parts."""
-    found: list[str] = []
+Stamp = list[int]
+
+
+def _scan(root: Path) -> tuple[dict[str, Stamp], list[str]]:
+    """Every file under ``root`` with its stamp (inode, size, mtime, ctime), in the order of
+    their path parts, and every folder; paths relative and ``/``-separated."""
+    stamps: dict[str, Stamp] = {}
+    folders: list[str] = []
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
+                    folders.append(prefix + entry.name)
                     walk(entry.path, prefix + entry.name + "/")
-                elif entry.is_file():
-                    found.append(prefix + entry.name)
+                elif entry.is_file() and entry.name not in UNRELEASED:
+                    stat = entry.stat()
+                    stamps[prefix + entry.name] = [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
     walk(str(root), "")
-    return sorted(found, key=lambda rel: rel.split("/"))
+    return {rel: stamps[rel] for rel in sorted(stamps, key=lambda rel: rel.split("/"))}, folders
 
 
-def _stamp(path: Path) -> list[int]:
-    stat = path.stat()
+def _stamp(path: str) -> Stamp:
+    stat = os.stat(path)
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
@@ -139,30 +153,26 @@ def _save_stamps(known: Path, stamps: dict[str, list]) -> None:
         pass  # only a cache: next time the files are read again
 
 
-def _file_digests(root: Path, files: list[str], recorded: dict[str, list] | None = None) -> tuple[dict[str, str], dict[str, list]]:
-    """SHA-256 of each file, and the stamps to record for them. A file whose inode, size,
-    mtime and ctime are those ``recorded`` (the stamps of an earlier build) is not read
-    again: a write changes its ctime."""
+def _file_digests(root: Path, found: dict[str, Stamp], recorded: dict[str, list] | None = None) -> tuple[dict[str, str], dict[str, list]]:
+    """SHA-256 of each file ``found`` under ``root``, and the stamps to record for them. A
+    file whose stamp is the one ``recorded`` (by an earlier build) is not read again: a
+    write changes its ctime."""
     recorded = recorded or {}
     digests, stamps = {}, {}
-    for rel in files:
-        path = root / rel
-        stamp = _stamp(path)
+    base = str(root) + "/"
+    for rel, stamp in found.items():
         entry = recorded.get(rel)
         if entry is not None and entry[0] == stamp:
             digests[rel] = entry[1]
         else:
-            with open(path, "rb") as handle:
+            with open(base + rel, "rb") as handle:
                 digests[rel] = hashlib.file_digest(handle, "sha256").hexdigest()
         stamps[rel] = [stamp, digests[rel]]
     return digests, stamps
 
 
-def _tree_digest(root: Path, digests: dict[str, str] | None = None) -> str:
-    """A digest of a directory's names and contents, to name a release."""
-    if digests is None:
-        files = [f for f in _files(root) if f.rsplit("/", 1)[-1] != COMPLETE_MARKER]
-        digests, _ = _file_digests(root, files)
+def _tree_digest(digests: dict[str, str]) -> str:
+    """A digest of a tree's names and contents (``digests``, in order), to name a release."""
     digest = hashlib.sha256()
     for rel, file_digest in digests.items():
         digest.update(rel.encode())
@@ -174,6 +184,11 @@ def _tree_digest(root: Path, digests: dict[str, str] | None = None) -> str:
 def manifest_path(release_dir: Path) -> Path:
     """Where the digests of a release's files are kept: beside it, not in it."""
     return release_dir.with_name(f".{release_dir.name}.files")
+
+
+def spare_path(public: Path) -> Path:
+    """Where the release before the published one is kept, to be made into the next one."""
+    return public.parent / "releases" / f".{public.name}.spare"
 
 
 def _read_manifest(release_dir: Path) -> dict[str, str]:
@@ -195,38 +210,102 @@ def _write_manifest(release_dir: Path, digests: dict[str, str]) -> None:
 _NO_LINKS = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP)
 
 
-def _assemble(staging: Path, target: Path, digests: dict[str, str], previous: Path | None) -> list[str]:
-    """Fill the new directory ``target`` with the files of ``staging``: a hard link to the
-    previous release's file where that has the same bytes, else a hard link to staging's
-    file in :data:`SHARED_FOLDERS`, else a copy. Returns the files linked to staging's."""
-    known = _read_manifest(previous) if previous is not None else {}
-    linking = True
-    shared: list[str] = []
-    for top, _, _ in os.walk(staging):  # directories first, the empty ones too
-        rel = os.path.relpath(top, staging)
-        os.makedirs(target if rel == "." else target / rel, exist_ok=True)
-    for rel, file_digest in digests.items():
-        source, destination = staging / rel, target / rel
-        if previous is not None and known.get(rel) == file_digest:
-            origin: Path | None = previous / rel
+class _Filler:
+    """Puts files of staging into a new release: a hard link to the published release's
+    file where that has the same bytes, else a hard link to staging's file in
+    :data:`SHARED_FOLDERS`, else a copy. Remembers the files it linked to staging's."""
+
+    def __init__(self, staging: Path, target: Path, previous: Path | None) -> None:
+        self.staging, self.target = str(staging) + "/", str(target) + "/"
+        self.previous = str(previous) + "/" if previous is not None else None
+        self.known = _read_manifest(previous) if previous is not None else {}
+        self.linking = True
+        self.shared: list[str] = []
+
+    def put(self, rel: str, file_digest: str) -> None:
+        source, destination = self.staging + rel, self.target + rel
+        if self.previous is not None and self.known.get(rel) == file_digest:
+            origin: str | None = self.previous + rel
         elif rel.startswith(SHARED_FOLDERS):
             origin = source
         else:
             origin = None
-        if linking and origin is not None:
+        if self.linking and origin is not None:
             try:
                 os.link(origin, destination)
                 if origin == source:
-                    shared.append(rel)
-                continue
+                    self.shared.append(rel)
+                return
             except FileNotFoundError:
                 pass
             except OSError as exc:
                 if exc.errno not in _NO_LINKS:
                     raise
-                linking = False  # another file system, or no hard links there: copy from now on
+                self.linking = False  # another file system, or no hard links there: copy from now on
         shutil.copy2(source, destination)
-    return shared
+
+
+def _assemble(filler: _Filler, folders: list[str], digests: dict[str, str]) -> None:
+    """Fill the new directory of ``filler`` with every file of staging."""
+    os.makedirs(filler.target, exist_ok=True)
+    for rel in folders:  # parents first, the empty ones too
+        os.makedirs(filler.target + rel, exist_ok=True)
+    for rel, file_digest in digests.items():
+        filler.put(rel, file_digest)
+
+
+def _renew(filler: _Filler, held: dict[str, str], folders: list[str], digests: dict[str, str]) -> bool:
+    """Make the directory of ``filler``, which holds the files ``held`` (path → digest: an
+    older release), into a copy of staging by changing only what differs. No file of it
+    is written: a changed file is unlinked and put anew, so the releases that share it
+    keep their bytes. False if the directory did not hold what ``held`` says (it is then
+    left half made)."""
+    target = filler.target
+    for rel, file_digest in held.items():
+        if digests.get(rel) != file_digest:
+            try:
+                os.unlink(target + rel)
+            except FileNotFoundError:
+                return False
+    for rel in folders:
+        os.makedirs(target + rel, exist_ok=True)
+    for rel, file_digest in digests.items():
+        if held.get(rel) != file_digest:
+            filler.put(rel, file_digest)
+    wanted, present = set(folders), 0
+    for top, _, names in os.walk(target, topdown=False):
+        rel = top[len(target):]
+        if rel and rel not in wanted:
+            if names:
+                return False
+            os.rmdir(top)  # its folders were removed before it
+        present += len(names)
+    return present == len(digests)
+
+
+def _take_spare(public: Path, into: Path) -> dict[str, str] | None:
+    """Move the spare release (:func:`spare_path`) to ``into`` and return its manifest, or
+    None (and remove it) if there is none or it is incomplete."""
+    spare = spare_path(public)
+    held = _read_manifest(spare) if manifest_path(spare).exists() else None
+    manifest_path(spare).unlink(missing_ok=True)
+    if held is None or not spare.is_dir():
+        if spare.exists():
+            shutil.rmtree(spare, ignore_errors=True)
+        return None
+    os.rename(spare, into)
+    return held
+
+
+def _keep_spare(public: Path, old: Path) -> None:
+    """Keep the release ``old``, no longer published, as the spare (its manifest last: a
+    spare without one is never used)."""
+    spare = spare_path(public)
+    manifest_path(spare).unlink(missing_ok=True)
+    if spare.exists():
+        shutil.rmtree(spare, ignore_errors=True)
+    os.rename(old, spare)
+    os.rename(manifest_path(old), manifest_path(spare))
 
 
 def _clean_stale(releases: Path, public: Path, keep: Path) -> None:
@@ -248,28 +327,38 @@ def release(staging: Path, public: Path) -> Path:
     """Release ``staging`` as a new directory and point ``public`` at it atomically.
 
     Returns the release directory. Unchanged files are hard links to the files of the
-    release ``public`` points at (see the module's docstring). Older releases are
-    removed afterwards; a reader who opened a page of the old release while the link
-    was switched finishes reading it from the directory it resolved.
+    release ``public`` points at (see the module's docstring). The release before it
+    is kept as the spare, and the next release is made from the spare by changing only
+    the files that differ, so that publishing a small change costs a walk of staging
+    and a few links, not one link per file. A reader who opened a page of the old
+    release while the link was switched finishes reading it from the file it opened.
     """
     releases = public.parent / "releases"
-    files = [f for f in _files(staging) if f.rsplit("/", 1)[-1] not in UNRELEASED]
     known = staging.with_name(f".{staging.name}.digests")
     try:
-        digests, stamps = _file_digests(staging, files, _read_stamps(known))
+        found, folders = _scan(staging)
+        digests, stamps = _file_digests(staging, found, _read_stamps(known))
     except OSError as exc:
         raise PublishError(f"{exc.filename or staging}: cannot read the build: {exc.strerror}; the previous output is unchanged") from None
-    name = f"{public.name}-{_tree_digest(staging, digests)}"
+    name = f"{public.name}-{_tree_digest(digests)}"
     target = releases / name
+    previous = public.resolve() if public.is_symlink() and public.exists() else None
     try:
         releases.mkdir(parents=True, exist_ok=True)
         if not target.exists():
             tmp = releases / f".{name}.tmp-{os.getpid()}"
             if tmp.exists():
                 shutil.rmtree(tmp)
-            previous = public.resolve() if public.is_symlink() and public.exists() else None
-            for rel in _assemble(staging, tmp, digests, previous):
-                stamps[rel][0] = _stamp(staging / rel)  # a new link changed its ctime, not its bytes
+            filler = _Filler(staging, tmp, previous)
+            held = _take_spare(public, tmp)
+            if held is None or not _renew(filler, held, folders, digests):
+                if held is not None:  # the spare was not what its manifest says: start afresh
+                    shutil.rmtree(tmp)
+                    filler = _Filler(staging, tmp, previous)
+                _assemble(filler, folders, digests)
+            base = str(staging) + "/"
+            for rel in filler.shared:
+                stamps[rel][0] = _stamp(base + rel)  # a new link changed its ctime, not its bytes
             _write_manifest(target, digests)
             fault_point("publish-copy")
             os.rename(tmp, target)
@@ -285,6 +374,8 @@ def release(staging: Path, public: Path) -> Path:
             # An output written by an older version of the tool: move it aside once.
             shutil.rmtree(public)
         os.replace(link_tmp, public)
+        if previous is not None and previous != target and previous.parent == releases and manifest_path(previous).exists():
+            _keep_spare(public, previous)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise PublishError(f"{public}: the disk is full; the previous output is unchanged") from None

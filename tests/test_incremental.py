@@ -106,6 +106,49 @@ def test_release_leaves_nothing_of_killed_builds(tmp_path: Path):
     assert sorted(p.name for p in releases.iterdir()) == sorted([release.name, f".{release.name}.files"])
 
 
+def _released(release: Path) -> dict[str, str]:
+    return {p.relative_to(release).as_posix(): p.read_text(encoding="utf-8") for p in release.rglob("*") if p.is_file()}
+
+
+def test_release_is_made_from_the_spare_by_changing_only_what_differs(tmp_path: Path, monkeypatch):
+    """The release before the published one is kept as the spare, and the next release is
+    made from it with one link per changed file, not one per file; the published release
+    and the one made keep their bytes, and a spare that is not what its manifest says is
+    not used."""
+    files = {f"cite/{n}.json": f"{n}" for n in range(50)}
+    staging = _staging(tmp_path, {"index.html": "v1", "old/gone.html": "x", **files})
+    public = tmp_path / "_build" / "html"
+    first = publish.release(staging, public)
+    shutil.rmtree(staging / "old")
+    (staging / "index.html").write_text("v2", encoding="utf-8")
+    second = publish.release(staging, public)
+    spare = publish.spare_path(public)
+    assert not first.exists() and spare.is_dir() and publish.manifest_path(spare).exists()
+    assert _released(spare)["index.html"] == "v1", "the spare is the release before"
+
+    links: list[str] = []
+    real_link = os.link
+    monkeypatch.setattr(os, "link", lambda src, dst: (links.append(str(dst)), real_link(src, dst))[1])
+    (staging / "index.html").write_text("v3", encoding="utf-8")
+    products.write_file(staging / "cite" / "7.json", b"seven")
+    (staging / "new").mkdir()
+    (staging / "new" / "page.html").write_text("new", encoding="utf-8")
+    second_bytes = _released(second)
+    third = publish.release(staging, public)
+    assert len(links) == 1 and links[0].endswith("cite/7.json"), "only the changed files are put (index.html is copied)"
+    expected = {"index.html": "v3", "new/page.html": "new", **files, "cite/7.json": "seven"}
+    assert _released(third) == expected
+    assert not (third / "old").exists(), "a folder staging no longer has is removed"
+    assert not second.exists() and second_bytes["index.html"] == "v2"
+    assert _released(spare) == second_bytes, "the published release became the spare, and kept its bytes"
+
+    # A spare with a file missing is not used: the release is made afresh, whole.
+    (spare / "cite" / "3.json").unlink()
+    (staging / "index.html").write_text("v4", encoding="utf-8")
+    fourth = publish.release(staging, public)
+    assert _released(fourth) == {**expected, "index.html": "v4"}
+
+
 # --- the product store and the validation cache ---------------------------------------------
 
 
