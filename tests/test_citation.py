@@ -192,3 +192,33 @@ def test_citation_cff_matches_the_release():
     project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert f'version: "{project["version"]}"' in cff
     assert "cff-version: 1.2.0" in cff and "- name: \"Editorial team of the Kirov Edition\"" in cff
+
+
+def test_a_build_renders_citation_forms_again_only_when_what_they_show_changed(tmp_path: Path, monkeypatch):
+    """citeproc takes ~50 ms a form: the build's catalogue keeps the rendered forms, so an
+    edit of a paragraph's words renders none, and an edit of the title renders them all."""
+    from edition import citation as citation_forms
+    from edition import products
+    from edition.sphinxext.citation import Catalogue
+
+    (tmp_path / "tei").mkdir()
+    source = next(p for p in document_paths() if p.stem == "bakulin")
+    copy = tmp_path / "tei" / "bakulin.xml"
+    copy.write_bytes(source.read_bytes())
+    rendered: list[str] = []
+    real = citation_forms.render_forms
+    monkeypatch.setattr(citation_forms, "render_forms", lambda *a: (rendered.append(a[1]), real(*a))[1])
+
+    def cited(key: str) -> tuple:
+        catalogue = Catalogue(products.ProductStore(tmp_path / "store"), tmp_path, DEFAULT_BASE_URL)
+        catalogue.add("tei/bakulin", key)
+        return catalogue["tei/bakulin"].citations
+
+    first = cited("k1")
+    assert rendered and first
+    rendered.clear()
+    copy.write_text(copy.read_text(encoding="utf-8").replace("The article examines", "The article studies"), encoding="utf-8")
+    assert cited("k2") == first and rendered == []
+    copy.write_text(copy.read_text(encoding="utf-8").replace("Entering 1937 (abstract)", "Entering 1937"), encoding="utf-8")
+    retitled = cited("k3")
+    assert rendered and all("Entering 1937" in c.chicago_note and "abstract" not in c.chicago_note for c in retitled)

