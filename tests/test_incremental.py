@@ -397,6 +397,28 @@ def test_a_changed_title_reaches_the_generated_pages(tmp_path: Path):
     assert not changed, f"the rebuild wrote into {len(changed)} published files, e.g. {changed[:5]}"
 
 
+def test_an_entry_page_renders_again_only_the_documents_that_changed(tmp_path: Path):
+    """An entry page is stored in parts, one per document: when one document changes, the
+    parts of the others are taken from the store (here one is marked there, to be seen)."""
+    root = copy_edition(tmp_path / "edition")
+    assert run_edition("build", "-q", root=root).returncode == 0
+    store = products.ProductStore(root / "_build" / ".staging" / "doctrees-html")
+    key, parts = store.stored("entry", "registers/persons/stalin")
+    (index,) = [i for i, (_, html) in enumerate(parts) if "tei/dikova.html#" in html]
+    parts[index] = (parts[index][0], '<div class="kept-from-the-store"></div>')
+    store.save("entry", "registers/persons/stalin", key, parts)
+    source = root / "tei" / "article.xml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("(encyclopedia-style article)</title>", "(an encyclopedia article)</title>", 1),
+                      encoding="utf-8")
+    proc = run_edition("build", "-q", root=root)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    page = (root / "_build" / "html" / "registers" / "persons" / "stalin.html").read_text(encoding="utf-8")
+    assert '<div class="kept-from-the-store"></div>' in page and "tei/dikova.html#" not in page
+    assert "<strong>Sergei Kirov (an encyclopedia article)</strong>" in page
+    assert "(encyclopedia-style article)</strong>" not in page
+
+
 def test_fingerprint_covers_contents_code_and_environment(tmp_path: Path, monkeypatch):
     root = tmp_path / "project"
     (root / "tei").mkdir(parents=True)

@@ -289,11 +289,10 @@ def test_busy_entries_have_their_own_page_and_quiet_ones_stay_inline(built_site:
     assert not (built_site / "registers" / "persons" / "kaganovich.html").exists()
 
 
-def test_entry_pages_render_their_mentions_in_runs_of_whole_documents():
-    from edition.sphinxext.entrypages import batches
+def test_entry_pages_render_their_mentions_one_document_at_a_time():
+    from edition.sphinxext.entrypages import runs
 
     mentions = [(doc, {"anchor": f"{doc}-{i}"}) for doc, n in (("a", 3), ("b", 5), ("c", 1), ("d", 30)) for i in range(n)]
-    runs = list(batches(mentions, size=4))  # type: ignore[arg-type]
-    assert [m for run in runs for m in run] == mentions
-    assert [sorted({d for d, _ in run}) for run in runs] == [["a", "b"], ["c", "d"], ["d"]]
-    assert max(len(run) for run in runs) == 16  # a document is cut only past four runs' worth
+    found = list(runs(mentions, size=16))  # type: ignore[arg-type]
+    assert [m for run in found for m in run] == mentions
+    assert [(run[0][0], len(run)) for run in found] == [("a", 3), ("b", 5), ("c", 1), ("d", 16), ("d", 14)]

@@ -16,15 +16,17 @@ pages are worth at 1× (measured: +8 s to a clean build).
 Why: a register page holding every mention of every entry grows with the edition.
 Built as one doctree it took 5.8 GB for the edition replicated 100 times (issue 9),
 and its HTML grew to 84 MB. Here a register page holds the entries' heads, and an
-entry page is made alone, its mentions rendered in batches of at most
-:data:`BATCH`, so the memory a build needs is bounded by one batch, not by the edition.
+entry page is made alone, its mentions rendered one document at a time (at most
+:data:`RUN` at once), so the memory a build needs is bounded by one page, not by the edition.
 
 EPUB and PDF have no such pages: there every register lists all its mentions in place.
 
 A page's body is made once per version of what it lists (the entry, its mentions with
 their contexts, the titles of their documents) and of this code, and kept in the
-build's product store (:mod:`edition.products`); a build where nothing it lists changed
-writes it from the stored body.
+build's product store (:mod:`edition.products`) in parts, one per document; a build
+where nothing it lists changed writes it from the stored body, and one where a
+document changed renders that document's part only (at 100× the page of a person
+named in every document lists tens of thousands of mentions).
 """
 
 from __future__ import annotations
@@ -48,8 +50,8 @@ from edition.sphinxext.registers import PAGES, Listed
 
 #: An entry with at most this many mentions lists them on the register page as well.
 INLINE_LIMIT = 25
-#: Mentions rendered at once on an entry page: what bounds the memory the page needs.
-BATCH = 2000
+#: Mentions of one document rendered at once on an entry page: what bounds the memory a page needs.
+RUN = 8000
 
 Labels = dict[tuple[str, str], str] | None
 
@@ -80,24 +82,35 @@ def entry_link(app: Sphinx, listed: Listed, fromdocname: str) -> nodes.paragraph
     return para
 
 
-def batches(mentions: list[tuple[str, Mention]], size: int = BATCH) -> Iterator[list[tuple[str, Mention]]]:
-    """The mentions in runs of whole documents of at most ``size`` (one document may be more)."""
+def runs(mentions: list[tuple[str, Mention]], size: int = RUN) -> Iterator[list[tuple[str, Mention]]]:
+    """The mentions in runs of one document each; a document with more than ``size`` is cut."""
     run: list[tuple[str, Mention]] = []
-    for index, (docname, mention) in enumerate(mentions):
-        starts_document = index == 0 or mentions[index - 1][0] != docname
-        if run and starts_document and len(run) >= size:
+    for docname, mention in mentions:
+        if run and (run[-1][0] != docname or len(run) >= size):
             yield run
             run = []
         run.append((docname, mention))
-        if len(run) >= 4 * size:  # a document naming an entry thousands of times: cut inside it
-            yield run
-            run = []
     if run:
         yield run
 
 
-def render_entry(app: Sphinx, listed: Listed, pagename: str, register_doc: str, labels: Labels) -> str:
-    """The HTML body of an entry's page: its head, a link back to the register, every mention."""
+def _run_key(app: Sphinx, common: str, pagename: str, listed: Listed, run: list[tuple[str, Mention]], labels: Labels) -> str:
+    """The digest of everything one run of an entry's page shows."""
+    docname = run[0][0]
+    run_labels = sorted((k, v) for k, v in labels.items() if k[0] == docname) if labels else []
+    data = json.dumps([listed.kind, run, registers.doc_title(app, docname), run_labels], sort_keys=True, ensure_ascii=False)
+    return products.digest(common, pagename, data)
+
+
+#: An entry page's body in parts, as ``(key, html)``: its head (key ``""``), then each run.
+Parts = list[tuple[str, str]]
+
+
+def render_entry(app: Sphinx, listed: Listed, pagename: str, register_doc: str, labels: Labels,
+                 common: str = "", kept: dict[str, str] | None = None) -> Parts:
+    """The HTML of an entry's page in parts: its head, with a link back to the register,
+    then every mention, one document at a time (:func:`runs`). A run whose key is in
+    ``kept`` (runs of the page as made before) is taken from there, not rendered again."""
     head = nodes.container(classes=["entry-page-head"])
     head.extend(node.deepcopy() for node in listed.head)
     back = nodes.paragraph(classes=["entry-register-link"])
@@ -105,13 +118,21 @@ def render_entry(app: Sphinx, listed: Listed, pagename: str, register_doc: str, 
     uri = app.builder.get_relative_uri(pagename, register_doc) + "#" + listed.ident
     back += nodes.reference("", registers.doc_title(app, register_doc), refuri=uri, internal=True)
     head += back
-    parts = [f'<section id="{html.escape(listed.ident)}"><h1>{html.escape(listed.title)}</h1>',
-             render_fragment(app, head)]
-    for run in batches(listed.mentions):
-        listing = registers.listing(app, listed.kind, pagename, run, labels)
-        parts.append(render_fragment(app, nodes.container("", *listing, classes=["entry-mentions"])))
-    parts.append("</section>")
-    return "".join(parts)
+    parts = [("", f'<section id="{html.escape(listed.ident)}"><h1>{html.escape(listed.title)}</h1>'
+                  + render_fragment(app, head))]
+    for run in runs(listed.mentions):
+        key = _run_key(app, common, pagename, listed, run, labels)
+        fragment = (kept or {}).get(key)
+        if fragment is None:
+            listing = registers.listing(app, listed.kind, pagename, run, labels)
+            fragment = render_fragment(app, nodes.container("", *listing, classes=["entry-mentions"]))
+        parts.append((key, fragment))
+    return parts
+
+
+def joined(parts: Parts) -> str:
+    """The body an entry page's parts make."""
+    return "".join(fragment for _, fragment in parts) + "</section>"
 
 
 def page_key(app: Sphinx, common: str, pagename: str, listed: Listed, labels: Labels) -> str:
@@ -122,6 +143,20 @@ def page_key(app: Sphinx, common: str, pagename: str, listed: Listed, labels: La
                        [(d, registers.doc_title(app, d)) for d in docs], listed_labels],
                       sort_keys=True, ensure_ascii=False)
     return products.digest(common, pagename, data)
+
+
+def _body(app: Sphinx, store: products.ProductStore, common: str, pagename: str, register_doc: str,
+          listed: Listed, labels: Labels) -> str:
+    """An entry page's body: as stored if nothing it shows changed, else made again from
+    the runs that changed and the stored runs of the others."""
+    key = page_key(app, common, pagename, listed, labels)
+    stored = store.stored("entry", pagename)
+    if stored is not None and stored[0] == key:
+        return joined(stored[1])
+    kept = dict(stored[1][1:]) if stored is not None and isinstance(stored[1], list) else None
+    parts = render_entry(app, listed, pagename, register_doc, labels, common, kept)
+    store.save("entry", pagename, key, parts)
+    return joined(parts)
 
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -143,11 +178,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             if shows_inline(app, listed):
                 continue
             pagename = entry_pagename(register_doc, listed.ident)
-            key = page_key(app, common, pagename, listed, labels)
-            body = store.load("entry", pagename, key)
-            if body is None:
-                body = render_entry(app, listed, pagename, register_doc, labels)
-                store.save("entry", pagename, key, body)
+            body = _body(app, store, common, pagename, register_doc, listed, labels)
             parent = {"link": app.builder.get_relative_uri(pagename, register_doc), "title": register_title}
             context = {"title": f"{listed.title} ({register_title})", "body": body,
                        "parents": [parent], "display_toc": False}
