@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import json
@@ -397,9 +398,10 @@ def test_a_changed_title_reaches_the_generated_pages(tmp_path: Path):
     assert not changed, f"the rebuild wrote into {len(changed)} published files, e.g. {changed[:5]}"
 
 
-def test_an_entry_page_renders_again_only_the_documents_that_changed(tmp_path: Path):
-    """An entry page is stored in parts, one per document: when one document changes, the
-    parts of the others are taken from the store (here one is marked there, to be seen)."""
+def test_generated_pages_are_made_again_only_from_the_documents_that_changed(tmp_path: Path):
+    """An entry page is stored in parts, one per document, and a document's citation page
+    whole: when one document changes, what the others gave is taken from the store (here
+    marked there, to be seen)."""
     root = copy_edition(tmp_path / "edition")
     assert run_edition("build", "-q", root=root).returncode == 0
     store = products.ProductStore(root / "_build" / ".staging" / "doctrees-html")
@@ -407,6 +409,8 @@ def test_an_entry_page_renders_again_only_the_documents_that_changed(tmp_path: P
     (index,) = [i for i, (_, html) in enumerate(parts) if "tei/dikova.html#" in html]
     parts[index] = (parts[index][0], '<div class="kept-from-the-store"></div>')
     store.save("entry", "registers/persons/stalin", key, parts)
+    key, cited = store.stored("cite-page", "tei/dikova")
+    store.save("cite-page", "tei/dikova", key, dataclasses.replace(cited, body='<div class="kept-from-the-store"></div>'))
     source = root / "tei" / "article.xml"
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("(encyclopedia-style article)</title>", "(an encyclopedia article)</title>", 1),
@@ -417,6 +421,9 @@ def test_an_entry_page_renders_again_only_the_documents_that_changed(tmp_path: P
     assert '<div class="kept-from-the-store"></div>' in page and "tei/dikova.html#" not in page
     assert "<strong>Sergei Kirov (an encyclopedia article)</strong>" in page
     assert "(encyclopedia-style article)</strong>" not in page
+    cite = root / "_build" / "html" / "cite"
+    assert '<div class="kept-from-the-store"></div>' in (cite / "dikova.html").read_text(encoding="utf-8")
+    assert "How to cite: Sergei Kirov (an encyclopedia article)" in (cite / "article.html").read_text(encoding="utf-8")
 
 
 def test_fingerprint_covers_contents_code_and_environment(tmp_path: Path, monkeypatch):

@@ -327,18 +327,36 @@ def cite_page_body(doc: CitedDocument, page_link: str) -> str:
     return head + "\n" + "\n".join(_unit_section(doc, c, page_link) for c in doc.citations)
 
 
-def resolver_body(docs: Collection[CitedDocument], builder: Any) -> str:
+@dataclass(frozen=True)
+class CitePage:
+    """A document's page under ``cite/``, and what the resolver page shows of the document."""
+
+    key: str  #: the document's key, e.g. ``dikova``
+    title: str  #: the document's title
+    body: str  #: the page's HTML body (:func:`cite_page_body`)
+    #: The reference and resolver path of its first unit below the top level, if any.
+    example: tuple[str, str] | None
+
+
+def cite_page(doc: CitedDocument, page_link: str) -> CitePage:
+    """The page of ``doc`` under ``cite/``; ``page_link`` leads from it to the document."""
+    example = next((c for c in doc.citations if c.unit.level > 1), None)
+    return CitePage(doc.meta.key, doc.meta.title, cite_page_body(doc, page_link),
+                    (example.ref, resolver_path(example.unit)) if example else None)
+
+
+def resolver_body(pages: Collection[CitePage], builder: Any) -> str:
     """The HTML body of ``cite/index.html``: a list of documents and a ``?ref=`` resolver."""
     e = html.escape
     items = "\n".join(
-        f'<li><a href="{e(builder.get_relative_uri(f"{CITE_DIR}/index", f"{CITE_DIR}/{d.meta.key}"))}">{e(d.meta.title)}</a>'
-        f" (<code>{e(d.meta.key)}:…</code>)</li>"
-        for d in docs
+        f'<li><a href="{e(builder.get_relative_uri(f"{CITE_DIR}/index", f"{CITE_DIR}/{p.key}"))}">{e(p.title)}</a>'
+        f" (<code>{e(p.key)}:…</code>)</li>"
+        for p in pages
     )
-    example = next((c for d in docs for c in d.citations if c.unit.level > 1), None)
+    example = next((p.example for p in pages if p.example), None)
     hint = (
-        f" For example <a href=\"{e(resolver_path(example.unit))}\"><code>{e(example.ref)}</code></a> is at"
-        f" <code>cite/{e(resolver_path(example.unit))}</code>."
+        f" For example <a href=\"{e(example[1])}\"><code>{e(example[0])}</code></a> is at"
+        f" <code>cite/{e(example[1])}</code>."
         if example
         else ""
     )
@@ -373,11 +391,22 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not is_html_site(app):
         return
     docs = catalogue(app)
-    for docname, doc in docs.items():
-        pagename = f"{CITE_DIR}/{doc.meta.key}"
-        link = app.builder.get_relative_uri(pagename, docname)
-        yield pagename, {"title": f"How to cite: {doc.meta.title}", "body": cite_page_body(doc, link)}, "page.html"
-    yield f"{CITE_DIR}/index", {"title": "Resolve a canonical reference", "body": resolver_body(docs.values(), app.builder)}, "page.html"
+    store = products.store(app)
+    code = products.code_digest(sys.modules[__name__], citation_forms)
+    listed: list[CitePage] = []
+    for docname in docs:
+        # Kept in the store: made again only when the document's citations change, so a
+        # build loads no citations of the documents it did not change.
+        key = products.digest("cite-page", code, docs.key(docname), app.builder.get_target_uri(docname))
+        page = store.load("cite-page", docname, key)
+        if page is None:
+            doc = docs[docname]
+            pagename = f"{CITE_DIR}/{doc.meta.key}"
+            page = cite_page(doc, app.builder.get_relative_uri(pagename, docname))
+            store.save("cite-page", docname, key, page)
+        yield f"{CITE_DIR}/{page.key}", {"title": f"How to cite: {page.title}", "body": page.body}, "page.html"
+        listed.append(dataclasses.replace(page, body=""))
+    yield f"{CITE_DIR}/index", {"title": "Resolve a canonical reference", "body": resolver_body(listed, app.builder)}, "page.html"
 
 
 # --- static files ------------------------------------------------------------------
