@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -440,6 +441,35 @@ def _single_file(tree: etree._ElementTree, shown: str) -> list[Problem]:
             *check_rng(tree, shown, edition_rng()), *check_schematron(tree, shown)]
 
 
+def _check_one(path: str) -> list[Problem]:
+    """:func:`_single_file` of the file at ``path`` (in a worker process: see :func:`_check_files`)."""
+    shown = display_path(Path(path))
+    tree, _ = _parse(Path(path), shown)  # a file that does not parse is reported by the caller
+    return [] if tree is None else _single_file(tree, shown)
+
+
+#: Fewer files than this are checked in this process: starting workers costs more.
+PARALLEL_FROM = 24
+
+
+def _check_files(todo: list[tuple[Path, str, etree._ElementTree]]) -> list[list[Problem]]:
+    """:func:`_single_file` of each ``(path, shown, tree)``, in that order. Many files are
+    checked by one worker process per core (the schemas are compiled once per worker), as
+    each file's checks depend on that file alone."""
+    import threading
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    # Forking is safe only with no other thread running (a test run or a library caller may have some).
+    if len(todo) < PARALLEL_FROM or cores < 2 or threading.active_count() > 1:
+        return [_single_file(tree, shown) for _, shown, tree in todo]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    edition_rng(), edition_schematron()  # compiled once here, inherited by the forked workers
+    with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_check_one, [str(path) for path, _, _ in todo], chunksize=max(1, len(todo) // (4 * cores))))
+
+
 class _Remembered:
     """Problems of checks that depend on one file (and fixed inputs), kept in ``cache``."""
 
@@ -489,18 +519,24 @@ def validate(paths: list[Path] | None = None, *, context: list[Path] | None = No
     schemas = [RNG_PATH, SCH_PATH, ODD_PATH]
     checked: list[tuple[str, etree._ElementTree]] = []
     parsed: list[Path] = []
+    per_file: dict[Path, list[Problem]] = {}
+    todo: list[tuple[Path, str, etree._ElementTree]] = []
     for path in files:
         shown = display_path(path)
-        tree, problems = _parse(path, shown)
-        report.problems.extend(problems)
+        tree, per_file[path] = _parse(path, shown)
         if tree is None:
             continue
         checked.append((shown, tree))
         parsed.append(path)
         found = remembered.load("file", path, shown, schemas)
         if found is None:
-            found = _single_file(tree, shown)
-            remembered.save("file", path, shown, schemas, found)
+            todo.append((path, shown, tree))
+        else:
+            per_file[path].extend(found)
+    for (path, shown, _), found in zip(todo, _check_files(todo)):
+        remembered.save("file", path, shown, schemas, found)
+        per_file[path].extend(found)
+    for found in per_file.values():
         report.problems.extend(found)
     pool = list(checked)
     for path in context_files:

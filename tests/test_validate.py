@@ -300,3 +300,28 @@ def test_closed_value_lists_reach_the_rng() -> None:
     assert values == set(schema.odd_rules().element_values[("div", "type")])
     cert = rng.find(f"{RNG}define[@name='att.global.responsibility.attribute.cert']")
     assert {v.text for v in cert.iter(RNG + "value")} == {"high", "medium", "low"}
+
+
+def test_many_files_are_checked_in_worker_processes_with_the_same_report(monkeypatch) -> None:
+    """Past ``PARALLEL_FROM`` files the checks of each file run in worker processes; the
+    report is the one a single process gives (here the bad fixtures and the edition)."""
+    import os
+    import threading
+
+    from edition import validate as validation
+
+    files = [*sorted(INVALID.glob("*.xml")), *(TEI_DIR / f"{d.key}.xml" for d in DOCUMENTS)]
+    assert all(f.exists() for f in files)
+    monkeypatch.setattr(validation, "PARALLEL_FROM", 10_000)
+    alone = validate(files).format_text()
+    assert threading.active_count() == 1, "another thread runs: the workers would not be forked"
+    main, single = os.getpid(), validation._single_file
+
+    def in_a_worker(tree, shown):
+        assert os.getpid() != main, f"{shown} was checked in the main process"
+        return single(tree, shown)
+
+    monkeypatch.setattr(validation, "_single_file", in_a_worker)
+    monkeypatch.setattr(validation, "PARALLEL_FROM", 2)
+    assert validate(files).format_text() == alone
+    assert "error" in alone and "malformed.xml" in alone
