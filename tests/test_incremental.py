@@ -375,6 +375,16 @@ def test_a_build_with_no_changed_input_does_nothing(edited_build):
     assert proc.returncode == 0 and "html done" in proc.stderr, proc.stderr[-2000:]
 
 
+def _retitle_and_build(root: Path, key: str, old: str, new: str) -> None:
+    """Change the main title of a document of the copy ``root``, and build it again."""
+    source = root / "tei" / f"{key}.xml"
+    text = source.read_text(encoding="utf-8")
+    assert f"{old}</title>" in text
+    source.write_text(text.replace(f"{old}</title>", f"{new}</title>", 1), encoding="utf-8")
+    proc = run_edition("build", "-q", root=root)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+
+
 def test_a_changed_title_reaches_the_generated_pages(tmp_path: Path):
     """A generated page is kept only while its inputs are unchanged: those include the
     titles in every page's navigation, not only the page's own content. Rendering
@@ -386,12 +396,7 @@ def test_a_changed_title_reaches_the_generated_pages(tmp_path: Path):
     page = root / "_build" / ".staging" / "html" / "parallel" / "dikova.html"
     assert "Entering 1937 (abstract)</a>" in page.read_text(encoding="utf-8")
     before = page.stat().st_mtime_ns
-    source = root / "tei" / "bakulin.xml"
-    text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("Entering 1937 (abstract)</title>", "Entering 1937 (an abstract)</title>", 1),
-                      encoding="utf-8")
-    proc = run_edition("build", "-q", root=root)
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    _retitle_and_build(root, "bakulin", "Entering 1937 (abstract)", "Entering 1937 (an abstract)")
     assert page.stat().st_mtime_ns != before
     assert "Entering 1937 (an abstract)</a>" in page.read_text(encoding="utf-8")
     changed = _written_since_kept(tmp_path / "kept-release")
@@ -411,12 +416,7 @@ def test_generated_pages_are_made_again_only_from_the_documents_that_changed(tmp
     store.save("entry", "registers/persons/stalin", key, parts)
     key, cited = store.stored("cite-page", "tei/dikova")
     store.save("cite-page", "tei/dikova", key, dataclasses.replace(cited, body='<div class="kept-from-the-store"></div>'))
-    source = root / "tei" / "article.xml"
-    text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("(encyclopedia-style article)</title>", "(an encyclopedia article)</title>", 1),
-                      encoding="utf-8")
-    proc = run_edition("build", "-q", root=root)
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    _retitle_and_build(root, "article", "Sergei Kirov (encyclopedia-style article)", "Sergei Kirov (an encyclopedia article)")
     page = (root / "_build" / "html" / "registers" / "persons" / "stalin.html").read_text(encoding="utf-8")
     assert '<div class="kept-from-the-store"></div>' in page and "tei/dikova.html#" not in page
     assert "<strong>Sergei Kirov (an encyclopedia article)</strong>" in page
