@@ -392,12 +392,11 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     docs = catalogue(app)
     store = products.store(app)
-    code = products.code_digest(sys.modules[__name__], citation_forms)
     listed: list[CitePage] = []
     for docname in docs:
-        # Kept in the store: made again only when the document's citations change, so a
-        # build loads no citations of the documents it did not change.
-        key = products.digest("cite-page", code, docs.key(docname), app.builder.get_target_uri(docname))
+        # Kept in the store: made again only when the document's citations (their key covers
+        # this code) or its page change, so a build loads no citations of the documents it did not change.
+        key = products.digest("cite-page", docs.key(docname), app.builder.get_target_uri(docname))
         page = store.load("cite-page", docname, key)
         if page is None:
             doc = docs[docname]

@@ -107,7 +107,7 @@ Parts = list[tuple[str, str]]
 
 
 def render_entry(app: Sphinx, listed: Listed, pagename: str, register_doc: str, labels: Labels,
-                 common: str = "", kept: dict[str, str] | None = None) -> Parts:
+                 common: str, kept: dict[str, str] | None) -> Parts:
     """The HTML of an entry's page in parts: its head, with a link back to the register,
     then every mention, one document at a time (:func:`runs`). A run whose key is in
     ``kept`` (runs of the page as made before) is taken from there, not rendered again."""
@@ -122,7 +122,7 @@ def render_entry(app: Sphinx, listed: Listed, pagename: str, register_doc: str, 
                   + render_fragment(app, head))]
     for run in runs(listed.mentions):
         key = _run_key(app, common, pagename, listed, run, labels)
-        fragment = (kept or {}).get(key)
+        fragment = kept.get(key) if kept else None
         if fragment is None:
             listing = registers.listing(app, listed.kind, pagename, run, labels)
             fragment = render_fragment(app, nodes.container("", *listing, classes=["entry-mentions"]))
