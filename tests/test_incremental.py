@@ -26,7 +26,6 @@ import pytest
 
 from conftest import REPO, copy_edition, run_edition
 from edition import products, publish, uptodate
-from edition.sphinxext import writing
 
 # --- publishing ----------------------------------------------------------------------------
 
@@ -222,21 +221,6 @@ def test_validation_from_its_cache_reports_what_a_full_run_reports(tmp_path: Pat
     assert validate([broken], context=context, cache=cache).format_json() == validate([broken], context=context).format_json()
 
 
-# --- writing in batches ---------------------------------------------------------------------
-
-
-def test_batches_keep_order_and_weight(monkeypatch):
-    sizes = {"a": 3, "b": 4, "c": 9, "d": 1, "e": 2, "f": 5}
-    runs = writing.batches(sizes, sizes.__getitem__, 7)
-    # in order, none empty, none over the limit unless one document alone is heavier
-    assert runs == [["a", "b"], ["c"], ["d", "e"], ["f"]]
-    assert writing.batches([], sizes.__getitem__, 7) == []
-    monkeypatch.setenv(writing.BATCH_ENV, "123")
-    assert writing.batch_limit() == 123
-    monkeypatch.setenv(writing.BATCH_ENV, "lots")
-    assert writing.batch_limit() == writing.BATCH_BYTES
-
-
 # --- a one-paragraph edit of a real build ----------------------------------------------------
 
 
@@ -274,9 +258,9 @@ def _written_since_kept(kept: Path) -> list[str]:
 def edited_build(tmp_path_factory) -> tuple[Path, dict[str, float], dict[str, int]]:
     """A copy built (``-j 2``), then edited in one word of one paragraph and built again.
 
-    The first build writes its pages in batches of at most 0.5 MB of doctrees (the
-    dissertation alone, the other documents in a few batches), as a big edition is
-    written, so that the comparison with a clean build below covers batched writing.
+    The first build resolves and writes the documents in the writer processes
+    (:meth:`~edition.sphinxext.writing.EditionHTMLBuilder.write_documents`), so that the
+    comparison with a clean (serial) build below covers the parallel write.
 
     Returns the copy, the mtimes of the staged pages and stored products before the
     second build, and the inodes of the first release's files. The first release's
@@ -284,9 +268,9 @@ def edited_build(tmp_path_factory) -> tuple[Path, dict[str, float], dict[str, in
     the second build changed none of them.
     """
     root = copy_edition(tmp_path_factory.mktemp("incremental") / "edition")
-    proc = run_edition("build", "-j", "2", root=root, env_vars={writing.BATCH_ENV: "500000"})
+    proc = run_edition("build", "-j", "2", root=root)
     assert proc.returncode == 0, proc.stderr[-4000:]
-    assert re.search(r"writing \d+ documents in [2-9] batches", proc.stdout + proc.stderr), proc.stdout[-2000:]
+    assert re.search(r"writing \d+ documents in \d+ tasks of 2 processes", proc.stdout), proc.stdout[-2000:]
     build = root / "_build"
     watched = [p for p in (build / ".staging").rglob("*") if p.is_file()]
     mtimes = {str(p): p.stat().st_mtime_ns for p in watched}

@@ -53,7 +53,8 @@ from edition.citation import (
     resolver_path,
 )
 from edition.citeref import CiteStructureError
-from edition.sphinxext import workers
+from edition.sphinxext import security, workers
+from edition.sphinxext.security import police
 from edition.xmlsafe import XMLInputError, parse_file
 
 logger = logging.getLogger(__name__)
@@ -97,7 +98,8 @@ def _portable(c: Citation) -> Citation:
 
 def citation_key(app: Sphinx, path: Path) -> str:
     """The digest of what a document's citations are made from."""
-    code = products.code_digest(sys.modules[__name__], citation_forms, citeref, xmlsafe)
+    # security: the redirect pages carry the policy it computes.
+    code = products.code_digest(sys.modules[__name__], citation_forms, citeref, xmlsafe, security)
     return products.digest("citation", code, products.file_digest(path), str(path), base_url(app), __version__)
 
 
@@ -413,14 +415,14 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 def _redirect_page(target: str, absolute: str, ref: str) -> str:
     e = html.escape
-    return f"""<!DOCTYPE html>
+    return police(f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8" />
 <title>{e(ref)}</title>
 <meta http-equiv="refresh" content="0; url={e(target)}" />
 <link rel="canonical" href="{e(absolute)}" />
 <meta name="robots" content="noindex" />
 </head><body><p><a href="{e(target)}">{e(ref)}</a></p></body></html>
-"""
+""")
 
 
 def document_files(docname: str, doc: CitedDocument, builder: Any) -> tuple[dict[str, bytes], dict[str, str]]:

@@ -99,6 +99,19 @@ def shares(names: list[str], weight: Callable[[str], int], n: int) -> list[list[
     return [names_ for _, names_ in groups if names_]
 
 
+def make_each(app: Sphinx, name: str, names: list[str], weight: Callable[[str], int],
+              make: Callable[[str], None]) -> None:
+    """Run ``make(n)`` for each of ``names`` in other processes (as many as ``-j``, each
+    with a share of about the same ``weight``); ``make`` stores what it makes, and
+    :func:`finish` under ``name`` waits for them all."""
+
+    def make_share(share: list[str]) -> None:
+        for one in share:
+            make(one)
+
+    start(app, name, shares(names, weight, app.parallel), make_share, lambda _result: None)
+
+
 def abandon(app: Sphinx, exception: Exception | None) -> None:
     """At the end of a build: stop what nobody collected (the build failed on the way)."""
     for tasks in _PENDING.pop(app, {}).values():

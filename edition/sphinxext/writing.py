@@ -1,20 +1,21 @@
-"""The edition's HTML builder: Sphinx's own, handed the documents to write in batches.
+"""The edition's HTML builder: Sphinx's own, with the documents resolved and written in
+the writer processes, and the generated pages rendered only when their inputs changed.
 
-With ``-j``, Sphinx writes pages in forked processes: the main process loads and
-resolves the documents a chunk at a time (for 500 documents, chunks of 70) and queues
-each chunk for a writer without waiting for it. Each chunk's resolved doctrees stay
-in the main process until its writer has finished, and loading is quicker than
-writing, so the queue grows. At 100× the edition holds 100 copies of the
-dissertation, whose doctree is 2 MB on disk and about 16 MB once loaded. With most
-of the documents queued, the main process reached 2.49 GB and was still rising,
-and every writer forked from it started with all of that mapped.
+With ``-j N``, Sphinx's own parallel write (``Builder._write_parallel``) loads and
+resolves every doctree in the main process and hands the resolved doctrees to
+``N - 1`` forked writers. Loading and resolving cost about as much as writing (at
+100×: 120 s of the main process's time, the dissertation's doctree 16 MB once
+loaded), so the main process was the write phase's bottleneck: a CPU sampler showed
+one core idle for most of it, and the queued doctrees were the main process's
+memory peak.
 
-:class:`EditionHTMLBuilder` cuts the documents (in Sphinx's order) into batches whose
-doctrees weigh at most :func:`batch_limit` bytes on disk, and has Sphinx write each
-batch exactly as it writes a build (:meth:`~sphinx.builders.Builder.write_documents`,
-meant to be overridden). Sphinx waits for a batch's writers before it returns, so
-no more than one batch is loaded at a time. An edition lighter than one batch (the
-real edition: 2.6 MB) is written in one call, as before.
+:meth:`EditionHTMLBuilder.write_documents` deals the documents, heaviest first by
+the size of their stored doctrees, into tasks of about the same weight
+(:func:`tasks`), and runs ``N`` of them at once in forked processes (Sphinx's
+``ParallelTasks``). Each task loads, resolves and writes its documents one at a
+time, as Sphinx's serial write does, and hands back only what the builder keeps
+for later (the images to copy). The main process holds no resolved doctree.
+Without ``-j`` (or when an extension is not parallel-safe) Sphinx writes as before.
 
 Sphinx renders the pages the extension adds (registers' entries, the two readings,
 the synopsis, the citation pages) in every build, though a build after a small edit
@@ -35,6 +36,7 @@ only by the folder the page is in: the builder resolves it once per folder.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import posixpath
@@ -46,41 +48,25 @@ import sphinx
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
+from sphinx.util.build_phase import BuildPhase
+from sphinx.util.display import status_iterator
+from sphinx.util.parallel import ParallelTasks
 
 from edition.products import code_digest, config_digest, digest, files_digest
+from edition.sphinxext.workers import shares
 
 logger = logging.getLogger(__name__)
 
-#: Default weight of a batch: the doctrees of about eight copies of the dissertation.
-BATCH_BYTES = 16 * 2**20
-#: Overrides :data:`BATCH_BYTES` (bytes); the tests use it to write the real edition in batches.
-BATCH_ENV = "EDITION_WRITE_BATCH_BYTES"
+#: Tasks per writer process: smaller tasks even out the writers' loads at the end.
+TASKS_PER_PROCESS = 4
 
 
-def batch_limit() -> int:
-    """The most a batch's doctrees may weigh on disk, in bytes."""
-    value = os.environ.get(BATCH_ENV, "")
-    return int(value) if value.isdigit() and int(value) > 0 else BATCH_BYTES
-
-
-def batches(names: Iterable[str], weight: Callable[[str], int], limit: int) -> list[list[str]]:
-    """``names`` in their order, cut into runs of total ``weight`` at most ``limit``.
-
-    A name heavier than ``limit`` is a run of its own; no run is empty.
-    """
-    runs: list[list[str]] = []
-    run: list[str] = []
-    total = 0
-    for name in names:
-        size = weight(name)
-        if run and total + size > limit:
-            runs.append(run)
-            run, total = [], 0
-        run.append(name)
-        total += size
-    if run:
-        runs.append(run)
-    return runs
+def tasks(names: Iterable[str], weight: Callable[[str], int], processes: int) -> list[list[str]]:
+    """``names`` dealt, heaviest first, into at most ``processes`` × :data:`TASKS_PER_PROCESS`
+    tasks of about the same total ``weight`` (:func:`.workers.shares`); each task in name
+    order, the heaviest task first (it should start first)."""
+    groups = shares(list(names), weight, max(1, processes) * TASKS_PER_PROCESS)
+    return sorted((sorted(group) for group in groups), key=lambda group: (-sum(map(weight, group)), group))
 
 
 #: The keys of the generated pages rendered by the last build (in the doctree directory).
@@ -126,7 +112,7 @@ def page_inputs(app: Sphinx, pagename: str) -> tuple[object, ...]:
 
 
 class EditionHTMLBuilder(StandaloneHTMLBuilder):
-    """Sphinx's HTML builder, writing the documents in batches of bounded weight, and
+    """Sphinx's HTML builder, resolving and writing the documents in its writer processes, and
     rendering a generated page only when what it is made from has changed."""
 
     def init(self) -> None:
@@ -198,12 +184,38 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
             return 0
 
     def write_documents(self, docnames: Set[str]) -> None:
-        runs = batches(sorted(docnames), self.doctree_weight, batch_limit())
-        if len(runs) > 1:
-            logger.info("writing %d documents in %d batches", len(docnames), len(runs))
-        for run in runs:
-            super().write_documents(set(run))
+        processes = self.sphinx_app.parallel
+        if not (self.parallel_ok and processes > 1 and len(docnames) > 1):
+            super().write_documents(docnames)
+            return
+        runs = tasks(docnames, self.doctree_weight, processes)
+        logger.info("writing %d documents in %d tasks of %d processes", len(docnames), len(runs), processes)
+        progress = status_iterator(runs, "writing output... ", "darkgreen", len(runs), self.config.verbosity)
 
+        def write(names: list[str]) -> dict[str, str]:
+            # In the writer: one resolved doctree at a time, as Sphinx's serial write does.
+            for docname in names:
+                self.phase = BuildPhase.RESOLVING
+                doctree = self.env.get_and_resolve_doctree(docname, self, **self._resolve_options())
+                self.phase = BuildPhase.WRITING
+                self.write_doc_serialized(docname, doctree)
+                self.write_doc(docname, doctree)
+            return dict(self.images)
+
+        def done(_names: list[str], images: dict[str, str]) -> None:
+            self.images.update(images)  # copied at the end of the build, by this process
+            next(progress)
+
+        writers = ParallelTasks(processes)
+        for run in runs:
+            writers.add_task(write, run, done)
+        writers.join()
+        logger.info("")
+
+    def _resolve_options(self) -> dict[str, Any]:
+        """The keyword arguments ``get_and_resolve_doctree`` takes from a builder (Sphinx 9: ``tags``)."""
+        parameters = inspect.signature(self.env.get_and_resolve_doctree).parameters
+        return {"tags": self.tags} if "tags" in parameters else {}
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(EditionHTMLBuilder, override=True)
