@@ -36,6 +36,7 @@ from __future__ import annotations
 import html
 import json
 import sys
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -148,17 +149,15 @@ def page_key(app: Sphinx, common: str, pagename: str, listed: Listed, labels: La
     return products.digest(common, pagename, data)
 
 
-def _body(app: Sphinx, store: products.ProductStore, common: str, pagename: str, register_doc: str,
-          listed: Listed, labels: Labels) -> str:
-    """An entry page's body: as stored if nothing it shows changed, else made again from
-    the runs that changed and the stored runs of the others."""
-    key = page_key(app, common, pagename, listed, labels)
-    stored = store.stored("entry", pagename)
+def _body(app: Sphinx, store: products.ProductStore, common: str, page: EntryPage, key: str) -> str:
+    """An entry page's body (``key``: its :func:`page_key`): as stored if nothing it shows
+    changed, else made again from the runs that changed and the stored runs of the others."""
+    stored = store.stored("entry", page.pagename)
     if stored is not None and stored[0] == key:
         return joined(stored[1])
     kept = dict(stored[1][1:]) if stored is not None and isinstance(stored[1], list) else None
-    parts = render_entry(app, listed, pagename, register_doc, labels, common, kept)
-    store.save("entry", pagename, key, parts)
+    parts = render_entry(app, page.listed, page.pagename, page.register_doc, page.labels, common, kept)
+    store.save("entry", page.pagename, key, parts)
     return joined(parts)
 
 
@@ -194,23 +193,37 @@ def entry_pages(app: Sphinx) -> Iterator[EntryPage]:
                                 listed, labels)
 
 
+#: Per build: every entry page with its key, computed once (at 100× each key digests tens of
+#: thousands of mentions: seconds for them all).
+_KEYED: "weakref.WeakKeyDictionary[Sphinx, list[tuple[EntryPage, str]]]" = weakref.WeakKeyDictionary()
+
+
+def keyed_pages(app: Sphinx) -> list[tuple[EntryPage, str]]:
+    """Every entry page (:func:`entry_pages`) with its key (:func:`page_key`), once per build."""
+    if app not in _KEYED:
+        common = _common(app)
+        _KEYED[app] = [(page, page_key(app, common, page.pagename, page.listed, page.labels))
+                       for page in entry_pages(app)]
+    return _KEYED[app]
+
+
 def start_pages(app: Sphinx, builder: Any) -> None:
     """When writing starts: the entry pages whose stored body is out of date are made in
     other processes (``-j``) while Sphinx writes the documents; :func:`collect_pages` then
     finds them in the store. At 100× they took 83 s of the main process alone."""
+    _KEYED.pop(app, None)  # a new build (the preview server keeps its application)
     if not is_html_site(app) or not workers.can_start(app):
         return
     store = products.store(app)
     common = _common(app)
-    missing = {page.pagename: page for page in entry_pages(app)
-               if not store.exists("entry", page.pagename,
-                                   page_key(app, common, page.pagename, page.listed, page.labels))}
+    missing = {page.pagename: (page, key) for page, key in keyed_pages(app)
+               if not store.exists("entry", page.pagename, key)}
 
-    def make(page: str) -> None:
-        entry = missing[page]
-        _body(app, store, common, page, entry.register_doc, entry.listed, entry.labels)
+    def make(name: str) -> None:
+        page, key = missing[name]
+        _body(app, store, common, page, key)
 
-    workers.make_each(app, "entry", sorted(missing), lambda page: len(missing[page].listed.mentions), make)
+    workers.make_each(app, "entry", sorted(missing), lambda name: len(missing[name][0].listed.mentions), make)
 
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -221,12 +234,13 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     page_state(app)
     store = products.store(app)
     common = _common(app)
-    for page in entry_pages(app):
-        body = _body(app, store, common, page.pagename, page.register_doc, page.listed, page.labels)
+    for page, key in keyed_pages(app):
+        body = _body(app, store, common, page, key)
         parent = {"link": app.builder.get_relative_uri(page.pagename, page.register_doc), "title": page.register_title}
         context = {"title": f"{page.listed.title} ({page.register_title})", "body": body,
                    "parents": [parent], "display_toc": False}
         yield page.pagename, context, "page.html"
+    _KEYED.pop(app, None)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

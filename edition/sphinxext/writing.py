@@ -151,8 +151,11 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
                      and pagename not in self.env.all_docs and _plain(addctx))
         target = Path(outfilename or self.get_outfilename(pagename))
         if generated:
-            key = digest(self.site_key(), pagename, sorted((k, repr(v)) for k, v in addctx.items()),
-                         page_inputs(self.sphinx_app, pagename))
+            # Each value a part of its own: a body (megabytes for an entry page at 100×) is
+            # hashed as it is, not as the repr of a list of reprs.
+            context = (part for k in sorted(addctx) for part in (k, addctx[k] if isinstance(addctx[k], str)
+                                                                 else repr(addctx[k])))
+            key = digest(self.site_key(), pagename, page_inputs(self.sphinx_app, pagename), *context)
             self._page_keys[pagename] = key
             if self._old_page_keys.get(pagename) == key and target.is_file():
                 return
