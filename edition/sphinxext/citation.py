@@ -54,7 +54,6 @@ from edition.citation import (
 )
 from edition.citeref import CiteStructureError
 from edition.sphinxext import security, workers
-from edition.sphinxext.security import police
 from edition.xmlsafe import XMLInputError, parse_file
 
 logger = logging.getLogger(__name__)
@@ -415,7 +414,7 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 def _redirect_page(target: str, absolute: str, ref: str) -> str:
     e = html.escape
-    return police(f"""<!DOCTYPE html>
+    return security.police(f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8" />
 <title>{e(ref)}</title>
 <meta http-equiv="refresh" content="0; url={e(target)}" />

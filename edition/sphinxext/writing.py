@@ -194,12 +194,13 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
         runs = tasks(docnames, self.doctree_weight, processes)
         logger.info("writing %d documents in %d tasks of %d processes", len(docnames), len(runs), processes)
         progress = status_iterator(runs, "writing output... ", "darkgreen", len(runs), self.config.verbosity)
+        options = self._resolve_options()  # once, not per document
 
         def write(names: list[str]) -> dict[str, str]:
             # In the writer: one resolved doctree at a time, as Sphinx's serial write does.
             for docname in names:
                 self.phase = BuildPhase.RESOLVING
-                doctree = self.env.get_and_resolve_doctree(docname, self, **self._resolve_options())
+                doctree = self.env.get_and_resolve_doctree(docname, self, **options)
                 self.phase = BuildPhase.WRITING
                 self.write_doc_serialized(docname, doctree)
                 self.write_doc(docname, doctree)
@@ -219,6 +220,7 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
         """The keyword arguments ``get_and_resolve_doctree`` takes from a builder (Sphinx 9: ``tags``)."""
         parameters = inspect.signature(self.env.get_and_resolve_doctree).parameters
         return {"tags": self.tags} if "tags" in parameters else {}
+
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(EditionHTMLBuilder, override=True)
