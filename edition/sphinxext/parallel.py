@@ -42,6 +42,7 @@ from sphinx.util import logging
 
 from edition import products, transform, xmlsafe
 from edition import registers as register_data
+from edition.collector import one_by_one
 from edition.documents import REGISTERS
 from edition.sphinxext import workers
 from edition.sphinxext.parser import transform_source
@@ -335,7 +336,7 @@ def start_pages(app: Sphinx, builder: Any) -> None:
         # In the other process: each page goes to the store as soon as it is made, so that
         # neither process holds a share's pages (at 100x, hundreds of megabytes).
         unmade = []
-        for docname in names:
+        for docname in one_by_one(names):
             page = _make(app, [docname])[docname]
             if page is None:
                 unmade.append(docname)  # reported by this process

@@ -20,7 +20,7 @@ from docutils.parsers import docutils_xml
 from sphinx.parsers import Parser
 from sphinx.util import logging
 
-from edition import products, transform, xmlsafe
+from edition import collector, products, transform, xmlsafe
 from edition.transform import TransformResult, transformer
 from edition.xmlsafe import XMLInputError, parse_file
 
@@ -78,4 +78,5 @@ class TEIParser(Parser):
                 "[%s] <%s> %s", message.code, message.element, message.text,
                 location=f"{source}:{message.line}", type="edition", subtype=message.code,
             )
-        docutils_xml.Parser().parse(result.xml, document)
+        with collector.paused():  # the doctree is all new objects, none of them garbage
+            docutils_xml.Parser().parse(result.xml, document)

@@ -16,6 +16,7 @@ then every document is written by ``-j``'s processes, and after it this process 
 alone. ``build-finished`` waits for them (:func:`wait_or_run`).
 
 Modules that use this one load it as an extension of their own (``setup_extension``).
+A process's loop over its pages goes through :func:`edition.collector.one_by_one`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util.parallel import ParallelTasks, parallel_available
+
+from edition.collector import one_by_one
 
 _PENDING: "weakref.WeakKeyDictionary[Sphinx, dict[str, ParallelTasks]]" = weakref.WeakKeyDictionary()
 
@@ -106,7 +109,7 @@ def make_each(app: Sphinx, name: str, names: list[str], weight: Callable[[str], 
     :func:`finish` under ``name`` waits for them all."""
 
     def make_share(share: list[str]) -> None:
-        for one in share:
+        for one in one_by_one(share):
             make(one)
 
     start(app, name, shares(names, weight, app.parallel), make_share, lambda _result: None)

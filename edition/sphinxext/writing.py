@@ -52,6 +52,7 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
 
+from edition.collector import one_by_one
 from edition.products import code_digest, config_digest, digest, files_digest
 from edition.sphinxext.workers import shares
 
@@ -198,7 +199,7 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
 
         def write(names: list[str]) -> dict[str, str]:
             # In the writer: one resolved doctree at a time, as Sphinx's serial write does.
-            for docname in names:
+            for docname in one_by_one(names):
                 self.phase = BuildPhase.RESOLVING
                 doctree = self.env.get_and_resolve_doctree(docname, self, **options)
                 self.phase = BuildPhase.WRITING
