@@ -6,6 +6,11 @@ objects, and a parse or a page makes hundreds of thousands: each run looks at al
 young objects, the half-made doctree among them, and frees nothing. Paused while one
 is made and run once after it (where there is garbage to free), a two-readings page
 is made about 30 % faster.
+
+The environment, once every document is read, is kept to the end of the build: it is
+frozen then (:func:`freeze`), so that the collections of the main process stop going
+over it (at 10×, 1.1 s of its time → 0.3 s), and thawed when the build ends (the
+preview server builds again in the same process).
 """
 
 from __future__ import annotations
@@ -28,6 +33,20 @@ def paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def freeze() -> None:
+    """What this process holds now is kept for good: collections stop looking at it.
+
+    The garbage among it is collected first; anything frozen is never freed again.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def thaw() -> None:
+    """What :func:`freeze` kept is looked at, and freed when it is garbage, again."""
+    gc.unfreeze()
 
 
 def one_by_one(items: Iterable[T]) -> Iterator[T]:

@@ -91,3 +91,29 @@ def test_without_a_pause_the_collector_runs_during_such_an_item():
     out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
     items = json.loads(out.stdout)[:-1]
     assert all(item["collections_during"] > 0 for item in items)
+
+
+def test_freeze_collects_first_and_thaw_gives_everything_back():
+    script = textwrap.dedent("""
+        import gc, json, weakref
+        from edition import collector
+
+        class Node:
+            def __init__(self):
+                self.me = self  # a cycle: only the collector frees it
+
+        kept = [Node() for _ in range(1000)]
+        garbage = Node()
+        dead = weakref.ref(garbage)
+        del garbage
+        collector.freeze()
+        frozen = gc.get_freeze_count()
+        print(json.dumps({"garbage_freed": dead() is None, "frozen": frozen >= 1000}))
+        collector.thaw()
+        print(json.dumps({"frozen_after_thaw": gc.get_freeze_count()}))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
+    first, second = (json.loads(line) for line in out.stdout.splitlines())
+    assert first == {"garbage_freed": True, "frozen": True}
+    assert second == {"frozen_after_thaw": 0}
+

@@ -52,6 +52,7 @@ def test_rendered_pages_come_out_policed():
 _TRACED = """
 import os, sys
 from pathlib import Path
+import gc
 from sphinx.environment import BuildEnvironment
 from edition.sphinxext import entrypages
 
@@ -65,6 +66,7 @@ def record(what):
 resolve = BuildEnvironment.get_and_resolve_doctree
 def traced_resolve(self, docname, *args, **kwargs):
     record(f"resolve:{docname}")
+    record(f"collector:{'paused' if not gc.isenabled() else 'running'},{'frozen' if gc.get_freeze_count() else 'none'}")
     return resolve(self, docname, *args, **kwargs)
 BuildEnvironment.get_and_resolve_doctree = traced_resolve
 
@@ -77,6 +79,7 @@ entrypages.render_entry = traced_render
 from edition.build import build
 result = build("html", root=Path(sys.argv[1]), jobs=2, quiet=True)
 assert result.ok, result.messages
+record(f"after-build:{gc.get_freeze_count()}")
 """
 
 
@@ -93,6 +96,11 @@ def test_documents_and_entry_pages_are_made_outside_the_main_process(tmp_path: P
     assert {"resolve:tei/dikova worker", "resolve:index worker"} <= set(resolved)
     assert not [line for line in resolved if line.endswith(" main")], resolved
     assert len(entries) > 10 and all(line.endswith(" worker") for line in entries), entries
+    # The writers work with the collector paused, what they inherited frozen (edition.collector);
+    # the build leaves nothing frozen in the process that ran it.
+    states = {line for line in lines if line.startswith("collector:")}
+    assert states == {"collector:paused,frozen worker"}, states
+    assert "after-build:0 main" in lines
     # Every page of the site has its policy, though nothing went over the site afterwards.
     site = root / "_build" / "html"
     pages = sorted(site.rglob("*.html"))

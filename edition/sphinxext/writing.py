@@ -52,6 +52,7 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
 
+from edition import collector
 from edition.collector import one_by_one
 from edition.products import code_digest, config_digest, digest, files_digest
 from edition.sphinxext.workers import shares
@@ -223,6 +224,22 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
         return {"tags": self.tags} if "tags" in parameters else {}
 
 
+def freeze_environment(app: Sphinx, env: Any) -> list[str]:
+    """Once every document is read: the environment is kept to the end of the build, so the
+    garbage collector need not look at it again until then (:func:`edition.collector.freeze`;
+    at 100× it is about a gigabyte of objects)."""
+    collector.freeze()
+    return []
+
+
+def thaw_environment(app: Sphinx, exception: Exception | None) -> None:
+    """At the end of the build: a process that builds again (the preview server) frees
+    what the build left behind."""
+    collector.thaw()
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(EditionHTMLBuilder, override=True)
+    app.connect("env-updated", freeze_environment, priority=900)
+    app.connect("build-finished", thaw_environment, priority=1000)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
