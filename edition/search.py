@@ -27,7 +27,7 @@ import pickle
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,8 @@ BUNDLE_DIR = "searchindex"
 MENTIONS_FILE = "search-mentions.json"
 #: In the doctree directory: the digest of the inputs of the last index written.
 STAMP_FILE = "search-stamp"
+#: In the doctree directory: what the last run that built the index did (:class:`SearchStats`).
+STATS_FILE = "search-stats.json"
 #: In the doctree directory: the units of each page indexed last time.
 UNITS_FILE = "search-units.pickle"
 
@@ -221,4 +223,20 @@ def build_search_index(site: Path, doctrees: Path) -> SearchStats:
     stats.files, stats.bytes = index.files, index.bytes
     stats.seconds = time.perf_counter() - started
     stamp_file.write_text(stamp, encoding="utf-8")
+    (doctrees / STATS_FILE).write_text(json.dumps(asdict(stats), sort_keys=True), encoding="utf-8")
     return stats
+
+
+def seconds_since(doctrees: Path, since: float) -> float:
+    """Seconds the index took to build, if it was built after ``since`` (``time.time()``), else 0.
+
+    The index is built inside the Sphinx build, in whichever process has time for it
+    (:mod:`edition.sphinxext.search`); this is what the build reports as its stage.
+    """
+    path = doctrees / STATS_FILE
+    try:
+        if path.stat().st_mtime < since:
+            return 0.0
+        return float(json.loads(path.read_text(encoding="utf-8"))["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0.0
