@@ -9,7 +9,9 @@ one-paragraph rebuild, the XSLT floor) are measured at 1x and 10x; at 100x and
 above only with ``--all-rows`` (they add about two minutes there).
 
 For each scale (the real edition replicated N times by ``bench/scale.py``) it
-measures, as the median of ``--runs`` runs, with the peak RSS of the process:
+measures, as the median of ``--runs`` runs, with the peak RSS (the largest of the runs,
+of the largest process: ``/usr/bin/time -v``) of the validation, the clean build, the
+no-op and the one-paragraph rebuild:
 
 * ``edition validate`` of the whole edition;
 * a clean ``edition build`` (HTML), with the per-stage times the build reports;
@@ -206,6 +208,7 @@ def bench_scale(factor: int, runs: int, work: Path, extras: bool = True) -> dict
 
     v, v_rss, _ = median_of(runs, lambda: timed([*edition, "validate"], env, root))
     row["validate s"] = f"{v:.2f}"
+    row["validate RSS MB"] = f"{v_rss:.0f}"
 
     def clean():
         shutil.rmtree(root / "_build", ignore_errors=True)
@@ -219,8 +222,9 @@ def bench_scale(factor: int, runs: int, work: Path, extras: bool = True) -> dict
         if name not in {"sphinx", "total"}:
             row[f"  stage {name} s"] = seconds
     row.update(search_figures(root / "_build" / "html"))
-    noop, _, _ = median_of(runs, lambda: timed([*edition, "build", "-q", "-j", "2"], env, root))
+    noop, noop_rss, _ = median_of(runs, lambda: timed([*edition, "build", "-q", "-j", "2"], env, root))
     row["no-op s"] = f"{noop:.2f} (inputs unchanged: nothing to do)"
+    row["no-op RSS MB"] = f"{noop_rss:.0f}"
     if extras:
         forced, _, _ = median_of(runs, lambda: timed([*edition, "build", "-q", "-j", "2", "--force"], env, root))
         row["no-op through Sphinx s"] = f"{forced:.1f} (--force)"
@@ -232,8 +236,9 @@ def bench_scale(factor: int, runs: int, work: Path, extras: bool = True) -> dict
         change_one_paragraph(tei_dir, next(counter))
         return timed([*edition, "build", "-q", "-j", "2"], env, root)
 
-    para, _, _ = median_of(runs, one_para)
+    para, para_rss, _ = median_of(runs, one_para)
     row["1-para s"] = f"{para:.1f} ({100 * para / c:.0f}% of clean)"
+    row["1-para RSS MB"] = f"{para_rss:.0f}"
 
     def one_short_para():
         change_one_paragraph(tei_dir, next(counter), "bakulin")
