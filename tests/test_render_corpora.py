@@ -9,6 +9,7 @@ import pytest
 from lxml import etree, html
 
 from edition.render import render
+from edition.sphinxext.sidebar import CHECK_ENV
 
 CORPORA = Path("/work/shared/corpora")
 FILES = sorted(CORPORA.glob("*.xml")) if CORPORA.exists() else []
@@ -23,7 +24,10 @@ pytestmark = pytest.mark.skipif(not FILES, reason="no corpora present")
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("corpora")
-    assert render(FILES, out) == 0
+    # Every page's sidebar, assembled from shared entries, is compared with Sphinx's own.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CHECK_ENV, "1")
+        assert render(FILES, out) == 0
     return out
 
 

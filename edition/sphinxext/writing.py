@@ -31,7 +31,8 @@ Every page's sidebar holds the table of contents of the whole edition, which Sph
 resolves again for each page: the generated pages, whose number grows with the
 edition's, would make that quadratic. A generated page is no document of the
 table, so nothing in it is marked current, and its links differ from another's
-only by the folder the page is in: the builder resolves it once per folder.
+only by the folder the page is in: the builder resolves it once per folder. A
+document page's table is assembled from entries its folder shares (:mod:`.sidebar`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from sphinx.util.parallel import ParallelTasks
 from edition import collector
 from edition.collector import one_by_one
 from edition.products import code_digest, config_digest, digest, files_digest
+from edition.sphinxext import sidebar
 from edition.sphinxext.workers import shares
 
 logger = logging.getLogger(__name__)
@@ -121,6 +123,7 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
         super().init()
         self._site_key: str | None = None
         self._toctrees: dict[tuple[str, bool, str], str] = {}
+        self._shared_toctrees: dict[tuple[str, bool, str], list[sidebar.Shared]] = {}
         self._page_keys: dict[str, str] = {}
         try:
             self._old_page_keys: dict[str, str] = json.loads(Path(self.doctreedir, PAGES_FILE).read_text(encoding="utf-8"))
@@ -168,7 +171,9 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
 
     def _get_local_toctree(self, docname: str, collapse: bool = True, **kwargs: Any) -> str:
         if docname in self.env.all_docs:
-            return super()._get_local_toctree(docname, collapse, **kwargs)
+            return sidebar.local_toctree(self.sphinx_app, docname, collapse, kwargs, self._shared_toctrees,
+                                         lambda name: super(EditionHTMLBuilder, self)._get_local_toctree(
+                                             name, collapse, **kwargs))
         key = (posixpath.dirname(docname), collapse, repr(sorted(kwargs.items())))
         if key not in self._toctrees:
             self._toctrees[key] = super()._get_local_toctree(docname, collapse, **kwargs)
