@@ -3,7 +3,7 @@
     python bench/run.py [--scales 1,10,100] [--runs 3] [--big-runs 1] [--all-rows]
 
 ``--big-runs`` is the number of runs at 100x and above (one by default: one 100x
-clean build takes about 7.5 minutes on two cores, ``make bench`` about 14 in all).
+clean build takes about 6.5 minutes on two cores, ``make bench`` about 14 in all).
 The rows the issue does not ask for (the no-op through Sphinx, the abstract's
 one-paragraph rebuild, the XSLT floor) are measured at 1x and 10x; at 100x and
 above only with ``--all-rows`` (they add about two minutes there).
