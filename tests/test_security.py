@@ -19,7 +19,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from conftest import REPO, copy_edition, run_edition
-from edition.sphinxext.security import add_policy, is_safe_uri, policy_for
+from edition.sphinxext.security import add_policy, is_safe_uri, policy_for, without_policy
 from test_hostile import CASES, TEI_OPEN
 
 
@@ -318,6 +318,16 @@ def test_policy_hashes_exactly_the_inline_scripts():
     once = add_policy(page)
     assert add_policy(once) == once  # idempotent: an incremental build recomputes, never stacks
     assert once.index("Content-Security-Policy") < once.index("<script>")
+
+
+def test_an_older_policy_goes_with_the_whitespace_before_it():
+    meta = '<meta http-equiv="Content-Security-Policy" content="default-src *" />'
+    assert without_policy(f"<head>\n    {meta}\n  <title>") == "<head>\n  <title>"
+    assert without_policy(f"a\u00a0 {meta}{meta.upper()}b") == "ab"  # every one, in any case
+    assert without_policy("<head><title>no policy</title>") == "<head><title>no policy</title>"
+    page = f"<html><head>{meta}<meta charset=\"utf-8\" /></head><body>text</body></html>"
+    policed = add_policy(page)
+    assert policed.count("Content-Security-Policy") == 1 and "default-src *" not in policed
 
 
 def _pages(site: Path) -> list[Path]:

@@ -92,7 +92,9 @@ _INLINE_STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<body>.*?)</style\s*>", re.S 
 _STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.I)
 _SRC = re.compile(r"\ssrc\s*=", re.I)
 _TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]+)""", re.I)
-_CSP_META = re.compile(r'\s*<meta http-equiv="Content-Security-Policy"[^>]*>', re.I)
+#: Without the leading whitespace it is removed with: a pattern that starts with ``\s*`` is
+#: tried at every character of the page (0.35 s for a 31 MB entry page at 100×).
+_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>', re.I)
 _CHARSET = re.compile(r"<meta charset=[^>]*>", re.I)
 #: Script types a browser executes; anything else (application/ld+json) is data.
 _EXECUTABLE = {"", "text/javascript", "application/javascript", "module"}
@@ -129,9 +131,18 @@ def policy_for(page: str) -> str:
     ])
 
 
+def without_policy(page: str) -> str:
+    """``page`` without its Content-Security-Policy meta elements, nor the whitespace before each."""
+    kept, end = [], 0
+    for found in _CSP_META.finditer(page):
+        kept.append(page[end:found.start()].rstrip())
+        end = found.end()
+    return "".join(kept) + page[end:] if kept else page
+
+
 def add_policy(page: str) -> str:
     """``page`` with its Content-Security-Policy meta element (replacing an older one)."""
-    page = _CSP_META.sub("", page)
+    page = without_policy(page)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(page)}" />'
     charset = _CHARSET.search(page)
     if charset:  # the policy must come before any script in the head
