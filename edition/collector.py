@@ -9,8 +9,8 @@ is made about 30 % faster.
 
 The environment, once every document is read, is kept to the end of the build: it is
 frozen then (:func:`freeze`), so that the collections of the main process stop going
-over it (at 10×, 1.1 s of its time → 0.3 s), and thawed when the build ends (the
-preview server builds again in the same process).
+over it (at 10×, 1.1 s of its time → 0.3 s), and thawed when the build ends (a
+process may build again).
 """
 
 from __future__ import annotations

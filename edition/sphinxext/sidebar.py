@@ -35,14 +35,12 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
-from sphinx.util import logging, url_re
+from sphinx.util import url_re
 
 try:  # Sphinx's own resolution, entry by entry (Sphinx 8.2 and 9)
     from sphinx.environment.adapters.toctree import _get_toctree_ancestors, _resolve_toctree
 except ImportError:  # another Sphinx: every page gets Sphinx's whole table
     _resolve_toctree = None  # type: ignore[assignment]
-
-logger = logging.getLogger(__name__)
 
 #: Set (to anything) to compare every assembled table with Sphinx's own.
 CHECK_ENV = "EDITION_CHECK_SIDEBAR"
@@ -55,7 +53,8 @@ class Shared:
     """One toctree of the root document as every page of a folder sees it, except its own entry."""
 
     toctree: addnodes.toctree
-    #: The compact paragraph Sphinx makes for the toctree, without children (None: nothing to show).
+    #: One entry's resolution (None: no entry has a title); only its own node is copied, for the
+    #: attributes Sphinx gives the toctree's compact paragraph.
     root: nodes.Element | None
     caption: nodes.Element | None
     bullets: nodes.Element | None

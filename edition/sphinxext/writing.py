@@ -54,7 +54,6 @@ from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
 
 from edition import collector
-from edition.collector import one_by_one
 from edition.products import code_digest, config_digest, digest, files_digest
 from edition.sphinxext import sidebar
 from edition.sphinxext.workers import shares
@@ -205,7 +204,7 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
 
         def write(names: list[str]) -> dict[str, str]:
             # In the writer: one resolved doctree at a time, as Sphinx's serial write does.
-            for docname in one_by_one(names):
+            for docname in collector.one_by_one(names):
                 self.phase = BuildPhase.RESOLVING
                 doctree = self.env.get_and_resolve_doctree(docname, self, **options)
                 self.phase = BuildPhase.WRITING
@@ -238,8 +237,8 @@ def freeze_environment(app: Sphinx, env: Any) -> list[str]:
 
 
 def thaw_environment(app: Sphinx, exception: Exception | None) -> None:
-    """At the end of the build: a process that builds again (the preview server) frees
-    what the build left behind."""
+    """At the end of the build: a process that builds again (``edition render``, the tests)
+    frees what the build left behind."""
     collector.thaw()
 
 
