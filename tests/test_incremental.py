@@ -8,7 +8,9 @@
   made from, and a validation run from its cache reports what a full run reports;
 * after a one-word edit of one document the build remakes that document's products
   only, leaves the register pages alone, and publishes what a clean build publishes;
-* a build whose inputs did not change (by content) does nothing (:mod:`edition.uptodate`).
+* a build whose inputs did not change (by content) does nothing (:mod:`edition.uptodate`);
+* a reader process of a parallel build sends back the records of the documents it read,
+  not the whole edition's (:class:`~edition.sphinxext.domain.DocumentRecords`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import dataclasses
 import errno
 import hashlib
 import json
+import multiprocessing
 import os
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -26,6 +30,7 @@ import pytest
 
 from conftest import REPO, copy_edition, run_edition
 from edition import products, publish, uptodate
+from edition.sphinxext.domain import DocumentRecords
 
 # --- publishing ----------------------------------------------------------------------------
 
@@ -197,6 +202,35 @@ def test_file_digest_follows_the_file(tmp_path: Path):
     path.write_text("<b/>", encoding="utf-8")
     assert products.file_digest(path) != first
     assert products.file_digest(tmp_path / "missing.xml") == ""
+
+
+def _pickled_in_a_fork(records: DocumentRecords) -> bytes:
+    """The records set one record in a forked process and pickled there (as a reader does)."""
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+
+    def read() -> None:
+        records["tei/read"] = {"anchors": ["read-p0001"]}
+        child.send_bytes(pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
+
+    process = context.Process(target=read)
+    process.start()
+    sent = parent.recv_bytes()
+    process.join()
+    return sent
+
+
+def test_a_reader_sends_back_only_the_records_it_set():
+    records = DocumentRecords({f"tei/doc{n}": {"anchors": [f"doc{n}-p0001"]} for n in range(100)})
+    from_reader = pickle.loads(_pickled_in_a_fork(records))
+    assert from_reader == {"tei/read": {"anchors": ["read-p0001"]}}
+    assert "tei/read" not in records  # the reader's record came back only through the pickle
+    records.update(from_reader)
+    records["tei/doc0"] = {"anchors": []}
+    whole = pickle.loads(pickle.dumps(records, pickle.HIGHEST_PROTOCOL))  # environment.pickle
+    assert whole == records and len(whole) == 101 and isinstance(whole, DocumentRecords)
+    # unpickled, the records belong to this process: a fork of it sends only what it sets
+    assert pickle.loads(_pickled_in_a_fork(whole)) == {"tei/read": {"anchors": ["read-p0001"]}}
 
 
 def test_validation_from_its_cache_reports_what_a_full_run_reports(tmp_path: Path):
