@@ -93,11 +93,18 @@ def code_digest(*modules: ModuleType | str) -> str:
 
 
 def config_digest(app: Any) -> str:
-    """The digest of the configuration values a page depends on (Sphinx's own rebuild categories)."""
-    from sphinx.builders.html._build_info import BuildInfo
+    """The digest of the configuration values a page depends on (Sphinx's own rebuild categories).
 
-    info = BuildInfo(app.config, app.builder.tags, frozenset({"env", "html"}))
-    return digest(info.config_hash, info.tags_hash)
+    Made once per application (Sphinx hashes every configuration value: 5 ms), as the
+    configuration does not change once the build has begun.
+    """
+    made: str | None = getattr(app, "_edition_config_digest", None)
+    if made is None:
+        from sphinx.builders.html._build_info import BuildInfo
+
+        info = BuildInfo(app.config, app.builder.tags, frozenset({"env", "html"}))
+        made = app._edition_config_digest = digest(info.config_hash, info.tags_hash)
+    return made
 
 
 class ProductStore:
