@@ -16,7 +16,9 @@ For the HTML site this module
 
 The archive is reproducible (:func:`write_zip`): entries sorted, every
 timestamp ``SOURCE_DATE_EPOCH``, fixed permissions, no directory entries, so
-the same commit gives the same bytes anywhere.
+the same commit gives the same bytes anywhere. No page depends on the copies or the
+archive, so they are written in a process of their own from the moment the generated
+pages start (:func:`.workers.files_beside_pages`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from sphinx.util import logging
 
 from edition import __version__, products
 from edition.provenance import source_date_epoch
+from edition.sphinxext import workers
 
 logger = logging.getLogger(__name__)
 
@@ -205,9 +208,7 @@ def _size(path: Path) -> int:
         return -1
 
 
-def _build_finished(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or not _is_html_site(app):
-        return
+def _write_downloads(app: Sphinx) -> None:
     written = copy_sources(app)
     if app.config.edition_archive:
         written.append(write_archive(app, Path(app.outdir) / DOWNLOADS_DIR / archive_name()))
@@ -221,5 +222,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_config_value("edition_licence", "", "env", types=frozenset({str}))
         app.add_config_value("edition_licence_url", "", "env", types=frozenset({str}))
     app.connect("html-page-context", _page_context)
-    app.connect("build-finished", _build_finished)
+    # No page depends on the copies or the archive: they are written beside the pages.
+    app.setup_extension("edition.sphinxext.workers")
+    workers.files_beside_pages(app, "downloads", _write_downloads, _is_html_site)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
