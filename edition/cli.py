@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from edition import collector
 from edition.xmlsafe import XMLInputError
 
 
@@ -238,5 +239,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The ``edition`` command: :func:`main`, then exit with its status."""
+    status = main()
+    collector.before_exit()
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

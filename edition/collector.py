@@ -11,6 +11,10 @@ The environment, once every document is read, is kept to the end of the build: i
 frozen then (:func:`freeze`), so that the collections of the main process stop going
 over it (at 10×, 1.1 s of its time → 0.3 s), and thawed when the build ends (a
 process may build again).
+
+A command that is about to exit has nothing left to free: :func:`before_exit` spares it
+the interpreter's last collection over everything it still holds (at 10×, 0.25 s of a
+one-paragraph rebuild).
 """
 
 from __future__ import annotations
@@ -47,6 +51,12 @@ def freeze() -> None:
 def thaw() -> None:
     """What :func:`freeze` kept is looked at, and freed when it is garbage, again."""
     gc.unfreeze()
+
+
+def before_exit() -> None:
+    """This process is about to exit: its last collection is skipped (the frozen objects
+    are not looked at). Only for a command's last step, as nothing is freed afterwards."""
+    gc.freeze()
 
 
 def one_by_one(items: Iterable[T]) -> Iterator[T]:

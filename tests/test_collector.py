@@ -12,6 +12,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import REPO
 from edition import collector
 
@@ -117,3 +119,41 @@ def test_freeze_collects_first_and_thaw_gives_everything_back():
     assert first == {"garbage_freed": True, "frozen": True}
     assert second == {"frozen_after_thaw": 0}
 
+
+
+EXITING = textwrap.dedent("""
+    import gc, sys
+    from edition import collector
+
+    class Node:  # garbage the interpreter's last collection would free
+        def __del__(self):
+            sys.stdout.write("freed at exit\\n")
+
+    gc.disable()
+    node = Node()
+    node.me = node
+    del node
+    if sys.argv[1] == "before_exit":
+        collector.before_exit()
+""")
+
+
+def test_before_exit_spares_the_last_collection():
+    def run(mode: str) -> str:
+        proc = subprocess.run([sys.executable, "-c", EXITING, mode], cwd=REPO, capture_output=True, text=True, check=True)
+        return proc.stdout
+
+    assert run("plain") == "freed at exit\n"  # the interpreter collects everything as it exits
+    assert run("before_exit") == ""  # ... but nothing held when the command ends
+
+
+def test_the_edition_command_exits_through_before_exit(monkeypatch):
+    from edition import cli
+
+    calls = []
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    monkeypatch.setattr(collector, "before_exit", lambda: calls.append("before_exit"))
+    with pytest.raises(SystemExit) as exit_:
+        cli.run()
+    assert exit_.value.code == 3
+    assert calls == ["before_exit"]
