@@ -321,9 +321,34 @@ def _keys(app: Sphinx) -> dict[str, str]:
     return {docname: page_key(app, docname, source) for docname, source in tei_documents(app).items()}
 
 
+def start_readings(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """When reading starts (``env-before-read-docs``, with ``-j``): the stylesheet's other
+    reading of each TEI document about to be read is made in another process and stored,
+    while Sphinx reads them. A page of two readings, made when writing starts, then finds
+    both readings in the store: the reading the document was read in, and this one. A
+    one-paragraph edit of the dissertation leaves a core idle while its reader works
+    (the other documents it makes Sphinx read again are short)."""
+    if not is_html_site(app) or not (workers.parallel_available and app.parallel > 1):
+        return
+    sources = tei_documents(app)
+    todo = sorted((d for d in docnames if d in sources), key=lambda d: -sources[d].stat().st_size)
+    others = [reading for reading, _, _ in READINGS if reading != app.config.edition_reading]
+
+    def make(share: list[str]) -> None:
+        for docname in one_by_one(share):
+            for reading in others:
+                try:
+                    transform_source(app.doctreedir, sources[docname], reading)
+                except XMLInputError:
+                    pass  # its reader reports it, and the page of two readings says it is not written
+
+    workers.start(app, "readings", [todo], make, lambda _result: None)
+
+
 def start_pages(app: Sphinx, builder: Any) -> None:
     """When writing starts: make the pages that are not in the store in other processes
     (``-j``), while Sphinx writes the documents; they store them, :func:`page_bodies` reads them."""
+    workers.finish(app, "readings")  # begun with the reading (a build that writes no page has no readings)
     if not is_html_site(app) or not workers.can_start(app):
         return
     store = products.store(app)
@@ -400,6 +425,7 @@ def link_parallel_page(app: Sphinx, doctree: nodes.document, docname: str) -> No
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("edition.sphinxext.workers")
+    app.connect("env-before-read-docs", start_readings)
     app.connect("write-started", start_pages)
     app.connect("html-collect-pages", collect_pages)
     app.connect("doctree-resolved", link_parallel_page)

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.util.parallel import ParallelTasks, parallel_available
+from sphinx.util.parallel import ParallelTasks, parallel_available  # noqa: F401 (for the modules that use this one)
 
 from edition.collector import one_by_one
 
