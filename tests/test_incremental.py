@@ -10,7 +10,9 @@
   only, leaves the register pages alone, and publishes what a clean build publishes;
 * a build whose inputs did not change (by content) does nothing (:mod:`edition.uptodate`);
 * a reader process of a parallel build sends back the records of the documents it read,
-  not the whole edition's (:class:`~edition.sphinxext.domain.DocumentRecords`).
+  not the whole edition's (:class:`~edition.sphinxext.domain.DocumentRecords`);
+* the register and entry pages' keys digest each record once, by part, so that an edit of
+  one mention changes the digests of that mention's entry and register only.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import pytest
 
 from conftest import REPO, copy_edition, run_edition
 from edition import products, publish, uptodate
-from edition.sphinxext.domain import DocumentRecords
+from edition.sphinxext.domain import DocumentRecords, group_of, record_digests
 
 # --- publishing ----------------------------------------------------------------------------
 
@@ -231,6 +233,33 @@ def test_a_reader_sends_back_only_the_records_it_set():
     assert whole == records and len(whole) == 101 and isinstance(whole, DocumentRecords)
     # unpickled, the records belong to this process: a fork of it sends only what it sets
     assert pickle.loads(_pickled_in_a_fork(whole)) == {"tei/read": {"anchors": ["read-p0001"]}}
+
+
+def _record() -> dict:
+    def mention(key: str, text: str) -> dict:
+        return {"register": "persons", "key": key, "anchor": "doc-p0001", "text": text,
+                "context": f"… {text} …", "editorial": False, "identified": ""}
+
+    return {"anchors": ["doc-p0001"], "registers": [],
+            "footnotes": [{"id": "doc-n1", "label": "1", "missing": False}],
+            "mentions": [mention("kirov", "Kirov"), mention("stalin", "Stalin")],
+            "dates": [{"values": {"when": "1934-12-01"}, "anchor": "doc-p0001", "text": "1 December 1934",
+                       "context": "", "editorial": False}]}
+
+
+def test_record_digests_change_with_the_part_that_changed():
+    record = _record()
+    first = record_digests(record)
+    assert record["digests"] is first and record_digests(record) is first  # made once, kept in the record
+    assert group_of(record["mentions"][0]) in first and group_of(record["dates"][0]) in first
+    edited = _record()
+    edited["mentions"][0]["context"] = "… Kirov was shot …"
+    second = record_digests(edited)
+    assert sorted(k for k in first if first[k] != second[k]) == ["entry:persons:kirov", "register:persons"]
+    edited["dates"][0]["values"] = {"when": "1934-12-02"}
+    del edited["digests"]
+    third = record_digests(edited)
+    assert group_of(edited["dates"][0]) in third and "dates" in {k for k in second if second[k] != third.get(k)}
 
 
 def test_validation_from_its_cache_reports_what_a_full_run_reports(tmp_path: Path):

@@ -48,7 +48,7 @@ from sphinx.application import Sphinx
 
 from edition import products
 from edition.sphinxext import registers, workers
-from edition.sphinxext.domain import Mention
+from edition.sphinxext.domain import Mention, group_of, record_digests
 from edition.sphinxext.parallel import is_html_site, page_state, render_fragment
 from edition.sphinxext.registers import PAGES, Listed
 
@@ -140,11 +140,15 @@ def joined(parts: Parts) -> str:
 
 
 def page_key(app: Sphinx, common: str, pagename: str, listed: Listed, labels: Labels) -> str:
-    """The digest of everything an entry's page shows."""
+    """The digest of everything an entry's page shows: its mentions by the digest of each
+    document's part of them (:func:`.domain.record_digests`)."""
     docs = sorted({docname for docname, _ in listed.mentions})
     listed_labels = sorted((k, v) for k, v in labels.items() if k[0] in docs) if labels else []
-    data = json.dumps([listed.kind, listed.title, [n.pformat() for n in listed.head], listed.mentions,
-                       [(d, registers.doc_title(app, d)) for d in docs], listed_labels],
+    records = app.env.domains["edition"].docs
+    group = group_of(listed.mentions[0][1]) if listed.mentions else ""
+    data = json.dumps([listed.kind, listed.title, [n.pformat() for n in listed.head],
+                       [(d, registers.doc_title(app, d), record_digests(records[d])[group]) for d in docs],
+                       listed_labels],
                       sort_keys=True, ensure_ascii=False)
     return products.digest(common, pagename, data)
 

@@ -45,7 +45,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from edition.registers import Entry, Registers, load_registers
-from edition.sphinxext.domain import DateMention, EditionDomain, Mention
+from edition.sphinxext.domain import NOTHING, DateMention, EditionDomain, Mention, record_digests
 from edition.sphinxext.nodes import register_placeholder
 
 #: Register page kind → the entry kind of :mod:`edition.registers` it lists.
@@ -483,16 +483,12 @@ def register_pages(env: BuildEnvironment) -> list[str]:
     return sorted(d for d, data in domain.docs.items() if data["registers"])
 
 
-def _listing(env: BuildEnvironment, kind: str) -> Any:
-    """What the domain gives a register page of ``kind`` to list (see :func:`fill_registers`)."""
+def _listing(env: BuildEnvironment, kind: str) -> list[tuple[str, list[str]]]:
+    """What the domain gives a register page of ``kind`` to list (see :func:`fill_registers`),
+    as the digests of each document's part of it (:func:`.domain.record_digests`)."""
     domain = cast(EditionDomain, env.domains["edition"])
-    if kind == "chronology":
-        return [(d, data["dates"]) for d, data in sorted(domain.docs.items())]
-    listed = domain.mentions(kind)
-    if kind == "bibliography":
-        labels = sorted((d, note["id"], note["label"]) for d, data in domain.docs.items() for note in data["footnotes"])
-        return listed, labels
-    return listed
+    parts = {"chronology": ["dates"], "bibliography": ["register:bibliography", "footnotes"]}.get(kind, [f"register:{kind}"])
+    return [(d, [record_digests(data).get(part, NOTHING) for part in parts]) for d, data in sorted(domain.docs.items())]
 
 
 def page_listing(env: BuildEnvironment, docname: str) -> str:
