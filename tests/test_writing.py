@@ -77,6 +77,20 @@ def traced_render(app, listed, pagename, *args, **kwargs):
     return render(app, listed, pagename, *args, **kwargs)
 entrypages.render_entry = traced_render
 
+from edition import transform
+from edition.sphinxext import workers
+run = transform.Transformer.transform
+def traced_transform(self, tree, *args, reading="edited", **kwargs):
+    record(f"xslt:{reading}")
+    return run(self, tree, *args, reading=reading, **kwargs)
+transform.Transformer.transform = traced_transform
+
+finish = workers.finish
+def traced_finish(app, name):
+    finish(app, name)
+    record(f"finished:{name}")
+workers.finish = traced_finish
+
 from edition.build import build
 result = build("html", root=Path(sys.argv[1]), jobs=2, quiet=True)
 assert result.ok, result.messages
@@ -103,6 +117,11 @@ def test_documents_and_entry_pages_are_made_outside_the_main_process(tmp_path: P
     states = {line for line in lines if line.startswith("collector:")}
     assert states == {"collector:paused,frozen worker"}, states
     assert "after-build:0 main" in lines
+    # The diplomatic reading of every document is made while Sphinx reads them, in a process
+    # of its own, and finished before writing starts: the pages of two readings find it stored.
+    diplomatic = [i for i, line in enumerate(lines) if line.startswith("xslt:diplomatic")]
+    assert len(diplomatic) >= 5 and {lines[i] for i in diplomatic} == {"xslt:diplomatic worker"}, lines
+    assert max(diplomatic) < lines.index("finished:readings main")
     # Every page of the site has its policy, though nothing went over the site afterwards.
     site = root / "_build" / "html"
     pages = sorted(site.rglob("*.html"))
