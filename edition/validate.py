@@ -14,8 +14,9 @@ message and advice:
 The compiled schemas are cached per process. Given a ``cache`` directory (``edition
 build`` gives one), the problems of the single-file steps and of the untagged-names
 check are kept per file, under a digest of the file, the schemas, the registers and
-this code, so that only changed files are checked again; the checks over all files
-always run. :func:`validate_tei_all` checks against the full ``tei_all.rng`` instead
+this code, so that only changed files are checked again. The checks over all files
+always run, over each file's ids and pointers (:func:`file_ids`), which are kept the
+same way: an unchanged file is not even parsed. :func:`validate_tei_all` checks against the full ``tei_all.rng`` instead
 (slow to load, used by the tests).
 """
 
@@ -341,9 +342,20 @@ def _pointers(tree: etree._ElementTree) -> Iterator[tuple[etree._Element, str, s
                         yield el, att, token[1:]
 
 
-def check_cross_file(
-    checked: list[tuple[str, etree._ElementTree]], pool: list[tuple[str, etree._ElementTree]]
-) -> list[Problem]:
+#: One file's ids as (xml:id, line, entry kind) and pointers as (line, element, @type,
+#: attribute, id), in document order: what the checks over all files need of it.
+FileIds = tuple[list[tuple[str, int, str | None]], list[tuple[int, str, str, str, str]]]
+
+
+def file_ids(tree: etree._ElementTree) -> FileIds:
+    """The ids and pointers of one file (see :data:`FileIds`)."""
+    ids = [(value, el.sourceline or 0, ENTRY_KINDS.get(_local(el) or "")) for value, el in _ids(tree)]
+    pointers = [(el.sourceline or 0, _local(el) or "", el.get("type") or "", att, ident)
+                for el, att, ident in _pointers(tree)]
+    return ids, pointers
+
+
+def check_cross_file(checked: list[tuple[str, FileIds]], pool: list[tuple[str, FileIds]]) -> list[Problem]:
     """Ids unique over ``pool`` (reported in ``checked``); pointers in ``checked`` resolve in ``pool``."""
     problems: list[Problem] = []
     checked_paths = {shown for shown, _ in checked}
@@ -351,14 +363,14 @@ def check_cross_file(
     # The pool is walked in its order, so the first holder of an id is the one kept;
     # checked files come after the rest so a new duplicate is blamed on them.
     ordered = [item for item in pool if item[0] not in checked_paths] + checked
-    for shown, tree in ordered:
-        for value, el in _ids(tree):
+    for shown, (ids, _) in ordered:
+        for value, line, kind in ids:
             first = targets.get(value)
             if first is None:
-                targets[value] = _Target(shown, el.sourceline or 0, ENTRY_KINDS.get(_local(el) or ""))
+                targets[value] = _Target(shown, line, kind)
             elif shown in checked_paths:
                 problems.append(
-                    Problem(shown, el.sourceline or 0, 1, "xmlid-unique",
+                    Problem(shown, line, 1, "xmlid-unique",
                             f"xml:id {value} already used in {first.shown}:{first.line}",
                             "ids are unique across the whole edition: give this element the next free id "
                             "(`edition new-id`) and keep the older one")
@@ -366,17 +378,16 @@ def check_cross_file(
     by_kind: dict[str | None, list[str]] = {}
     for value, target in targets.items():
         by_kind.setdefault(target.kind, []).append(value)
-    for shown, tree in checked:
-        for el, att, ident in _pointers(tree):
-            name = _local(el) or ""
-            expected = (EXPECTED_KINDS_TYPED.get((name, el.get("type") or "", att))
+    for shown, (_, pointers) in checked:
+        for line, name, type_, att, ident in pointers:
+            expected = (EXPECTED_KINDS_TYPED.get((name, type_, att))
                         or EXPECTED_KINDS.get((name, att)) or EXPECTED_KINDS.get(("*", att)))
             target = targets.get(ident)
             if target is None:
-                problems.append(_unresolved(shown, el, att, ident, expected, targets, by_kind))
+                problems.append(_unresolved(shown, line, att, ident, expected, targets, by_kind))
             elif expected and target.kind and target.kind != expected:
                 problems.append(
-                    Problem(shown, el.sourceline or 0, 1, "pointer-kind",
+                    Problem(shown, line, 1, "pointer-kind",
                             f"<{name} {att}=\"#{ident}\"> points at a {target.kind} ({target.shown}:{target.line}), "
                             f"not a {expected}",
                             f"point at a {expected} entry of {REGISTER_OF[expected]}", "warning")
@@ -386,7 +397,7 @@ def check_cross_file(
 
 def _unresolved(
     shown: str,
-    el: etree._Element,
+    line: int,
     att: str,
     ident: str,
     expected: str | None,
@@ -403,7 +414,7 @@ def _unresolved(
         advice = f"correct @{att}, or add an entry with xml:id=\"{ident}\" to {REGISTER_OF[expected]}"
     else:
         advice = f"correct @{att}: it must name an xml:id of the edition (documents or registers)"
-    return Problem(shown, el.sourceline or 0, 1, "pointer", message, advice)
+    return Problem(shown, line, 1, "pointer", message, advice)
 
 
 def check_untagged(documents: list[tuple[str, etree._ElementTree]]) -> list[Problem]:
@@ -517,22 +528,38 @@ def validate(paths: list[Path] | None = None, *, context: list[Path] | None = No
     report = Report(files=[display_path(p) for p in files])
     remembered = _Remembered(cache)
     schemas = [RNG_PATH, SCH_PATH, ODD_PATH]
-    checked: list[tuple[str, etree._ElementTree]] = []
-    parsed: list[Path] = []
+    # Names are checked against the registers only when they are part of the validation.
+    registers = register_paths()
+    with_names = bool(set(registers) & set(files + context_files))
+    if with_names:
+        from edition.untagged import ALLOWED_PATH
+
+        names_inputs = [*registers, ALLOWED_PATH]
+    checked: list[tuple[str, FileIds]] = []
     per_file: dict[Path, list[Problem]] = {}
     todo: list[tuple[Path, str, etree._ElementTree]] = []
+    documents: list[tuple[Path, str, etree._ElementTree | None, list[Problem] | None]] = []
     for path in files:
         shown = display_path(path)
-        tree, per_file[path] = _parse(path, shown)
-        if tree is None:
-            continue
-        checked.append((shown, tree))
-        parsed.append(path)
         found = remembered.load("file", path, shown, schemas)
+        ids: FileIds | None = remembered.load("ids", path, shown, [])
+        is_document = with_names and path not in registers
+        names = remembered.load("untagged", path, shown, names_inputs) if is_document else []
+        tree, per_file[path] = None, []
+        if found is None or ids is None or names is None:  # else it parsed, with these bytes, before
+            tree, per_file[path] = _parse(path, shown)
+            if tree is None:
+                continue
+        if ids is None:
+            ids = file_ids(tree)  # type: ignore[arg-type]
+            remembered.save("ids", path, shown, [], ids)
+        checked.append((shown, ids))
         if found is None:
-            todo.append((path, shown, tree))
+            todo.append((path, shown, tree))  # type: ignore[arg-type]
         else:
             per_file[path].extend(found)
+        if is_document:
+            documents.append((path, shown, tree, names))
     for (path, shown, _), found in zip(todo, _check_files(todo)):
         remembered.save("file", path, shown, schemas, found)
         per_file[path].extend(found)
@@ -540,25 +567,24 @@ def validate(paths: list[Path] | None = None, *, context: list[Path] | None = No
         report.problems.extend(found)
     pool = list(checked)
     for path in context_files:
-        try:
-            pool.append((display_path(path), parse_file(path)))
-        except XMLInputError:
-            pass  # a broken context file is reported when it is itself validated
+        shown = display_path(path)
+        ids = remembered.load("ids", path, shown, [])
+        if ids is None:
+            try:
+                ids = file_ids(parse_file(path))
+            except XMLInputError:
+                continue  # a broken context file is reported when it is itself validated
+            remembered.save("ids", path, shown, [], ids)
+        pool.append((shown, ids))
     report.problems.extend(check_cross_file(checked, pool))
-    # Names are checked against the registers only when they are part of the validation.
-    registers = register_paths()
-    if set(registers) & set(files + context_files):
-        from edition.untagged import ALLOWED_PATH
-
-        inputs = [*registers, ALLOWED_PATH]
-        documents = [(path, shown, tree) for (shown, tree), path in zip(checked, parsed) if path not in registers]
-        known = {path: remembered.load("untagged", path, shown, inputs) for path, shown, _ in documents}
-        fresh = [(path, shown, tree) for path, shown, tree in documents if known[path] is None]
-        found = check_untagged([(shown, tree) for _, shown, tree in fresh]) if fresh else []
+    if with_names:
+        fresh = [(path, shown, tree) for path, shown, tree, names in documents if names is None]
+        found = check_untagged([(shown, tree) for _, shown, tree in fresh]) if fresh else []  # type: ignore[misc]
+        known = {path: names for path, _, _, names in documents}
         for path, shown, _ in fresh:
             known[path] = [p for p in found if p.path == shown]
-            remembered.save("untagged", path, shown, inputs, known[path])
-        for path, _, _ in documents:
+            remembered.save("untagged", path, shown, names_inputs, known[path])
+        for path, _, _, _ in documents:
             report.problems.extend(known[path] or [])
     return report
 

@@ -284,6 +284,32 @@ def test_validation_from_its_cache_reports_what_a_full_run_reports(tmp_path: Pat
     assert validate([broken], context=context, cache=cache).format_json() == validate([broken], context=context).format_json()
 
 
+def test_a_cached_validation_parses_only_the_changed_file(tmp_path: Path, monkeypatch):
+    """The checks over all files work from each file's stored ids and pointers: an unchanged
+    file is not parsed, and a duplicate id or a wrong pointer in the changed one is still found."""
+    from edition import validate as validation
+    from edition.documents import edition_files
+
+    edited = tmp_path / "bakulin.xml"
+    text = (REPO / "tei" / "bakulin.xml").read_text(encoding="utf-8")
+    edited.write_text(text, encoding="utf-8")
+    context = [p for p in edition_files() if p.name != "bakulin.xml"]
+    cache = tmp_path / "cache"
+    assert validation.validate([edited], context=context, cache=cache).ok
+    parsed: list[str] = []
+    parse = validation.parse_file
+    monkeypatch.setattr(validation, "parse_file", lambda path, *a, **k: parsed.append(Path(path).name) or parse(path, *a, **k))
+    assert validation.validate([edited], context=context, cache=cache).ok and parsed == []
+    # An id the dissertation already uses, and a pointer at a person nobody registered.
+    edited.write_text(text.replace('xml:id="bakulin-p0002"', 'xml:id="dikova-p0001"', 1)
+                      .replace('ref="#mosca"', 'ref="#moska"', 1), encoding="utf-8")
+    cached = validation.validate([edited], context=context, cache=cache)
+    assert parsed == ["bakulin.xml"]
+    assert {p.rule for p in cached.problems} >= {"xmlid-unique", "pointer"}
+    monkeypatch.setattr(validation, "parse_file", parse)
+    assert cached.format_json() == validation.validate([edited], context=context).format_json()
+
+
 # --- a one-paragraph edit of a real build ----------------------------------------------------
 
 
