@@ -25,6 +25,7 @@ import hashlib
 import json
 import pickle
 import re
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -33,7 +34,7 @@ from typing import Any
 
 from lxml import html
 
-from edition.searchindex import Entry, write_index
+from edition.searchindex import Entry, tokens, write_index
 
 #: Where the bundle is written inside the site (the search page loads it from there).
 BUNDLE_DIR = "searchindex"
@@ -68,6 +69,8 @@ class Record:
     text: str
     document: str  #: the document's title
     persons: tuple[str, ...] = ()
+    #: the index terms of ``text`` (:func:`~edition.searchindex.tokens`), if known already
+    terms: tuple[str, ...] | None = field(default=None, compare=False)
 
     @property
     def part(self) -> str:
@@ -143,8 +146,9 @@ def _page_units(path: Path, site: Path) -> list[tuple[str, str, str, str, str]]:
 def site_records(site: Path, mentions: dict[str, Any], cache: Path | None = None) -> Iterator[Record]:
     """Every record of the TEI document pages of ``site`` (all ``tei/*.html`` if Sphinx named none).
 
-    ``cache`` (a file) keeps each page's units between runs: a page whose size and
-    modification time are those recorded there is not parsed again.
+    ``cache`` (a file) keeps each page's units, and the index terms of each unit, between
+    runs: a page whose size and modification time are those recorded there is not parsed
+    again, nor its text cut into terms (at 100×, 2.3 s of the index's 4.1 s).
     """
     pages = [site / url for url in mentions.get("pages", ())] or sorted(site.glob("tei/*.html"))
     persons = mentions.get("persons", {})
@@ -160,10 +164,15 @@ def site_records(site: Path, mentions: dict[str, Any], cache: Path | None = None
             continue
         rel, stamp = path.relative_to(site).as_posix(), (stat.st_size, stat.st_mtime_ns)
         found = known.get(rel)
-        units = found[1] if found is not None and found[0] == stamp else _page_units(path, site)
-        kept[rel] = (stamp, units)
-        for fields in units:
-            yield Record(*fields, tuple(persons.get(fields[1], ())))
+        if found is not None and found[0] == stamp and len(found) == 3:
+            units, terms = found[1], found[2]
+        else:
+            units = _page_units(path, site)
+            # Interned, so that the cache pickles each term once, not once per unit.
+            terms = [tuple(sorted({sys.intern(t) for t in tokens(fields[3])})) for fields in units]
+        kept[rel] = (stamp, units, terms)
+        for fields, unit_terms in zip(units, terms):
+            yield Record(*fields, tuple(persons.get(fields[1], ())), unit_terms)
     if cache is not None:
         try:
             cache.write_bytes(pickle.dumps(kept, pickle.HIGHEST_PROTOCOL))
@@ -185,7 +194,7 @@ def index_entries(records: list[Record]) -> list[Entry]:
     for record in records:
         pages.setdefault(record.url.split("#", 1)[0], []).append(record)
     return [
-        Entry(r.url, r.title, r.text, r.document, r.part == "apparatus", r.persons)
+        Entry(r.url, r.title, r.text, r.document, r.part == "apparatus", r.persons, r.terms)
         for page in pages.values()
         for r in sorted(page, key=lambda r: r.part == "apparatus")
     ]

@@ -38,7 +38,7 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from edition.products import update_file
@@ -75,6 +75,8 @@ class Entry:
     document: str  #: the document's title
     apparatus: bool  #: a footnote or editorial note rather than running text
     persons: tuple[str, ...] = ()
+    #: the terms of ``text`` (:func:`tokens`), when the caller kept them from an earlier run
+    terms: tuple[str, ...] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def write_index(entries: Sequence[Entry], out: Path) -> IndexStats:
             doc["apparatus"] = [number + 1, number + 1]
         else:
             doc["apparatus"][1] = number + 1  # type: ignore[index]
-        for term in set(tokens(entry.text)):
+        for term in entry.terms if entry.terms is not None else set(tokens(entry.text)):
             postings.setdefault(term, array("I")).append(number)
         for name in entry.persons:
             persons.setdefault(name, array("I")).append(number)

@@ -12,7 +12,7 @@ from lxml import etree
 from conftest import ARTIFACTS, REPO
 from edition.documents import DOCUMENTS
 from edition.search import BUNDLE_DIR, load_mentions, page_records
-from edition.searchindex import FORMAT_VERSION, IndexReader
+from edition.searchindex import FORMAT_VERSION, IndexReader, tokens
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -222,7 +222,8 @@ def test_markup_in_the_index_is_shown_as_text(browser, site_server, built_site: 
     shutil.rmtree(hostile)
 
 
-def test_index_is_rebuilt_only_when_a_document_page_changed(built_site: Path, tmp_path: Path):
+def test_index_is_rebuilt_only_when_a_document_page_changed(built_site: Path, tmp_path: Path, monkeypatch):
+    from edition import search
     from edition.search import build_search_index
 
     site = tmp_path / "site"
@@ -239,7 +240,12 @@ def test_index_is_rebuilt_only_when_a_document_page_changed(built_site: Path, tm
     page.write_text(text.replace('<p id="bakulin-p0001">', '<p id="bakulin-p0001">Zyzzogeton ', 1), encoding="utf-8")
     index = site / BUNDLE_DIR
     before = {p: p.stat().st_mtime_ns for p in index.rglob("*.json")}
+    # Only the changed page is read and cut into terms again; the others' are in the cache.
+    cut = []
+    monkeypatch.setattr(search, "tokens", lambda text: cut.append(text) or tokens(text))
     again = build_search_index(site, doctrees)
+    assert cut and sorted(cut) == sorted(record.text for record in search.page_records(page, site, {}))
+    monkeypatch.undo()
     assert not again.skipped and again.records == first.records
     rewritten = [p for p, mtime in before.items() if p.stat().st_mtime_ns != mtime]
     assert 0 < len(rewritten) < 10, f"{len(rewritten)} of {len(before)} index files rewritten for one new word"
