@@ -10,7 +10,8 @@ is made about 30 % faster.
 The environment, once every document is read, is kept to the end of the build: it is
 frozen then (:func:`freeze`), so that the collections of the main process stop going
 over it (at 10×, 1.1 s of its time → 0.3 s), and thawed when the build ends (a
-process may build again).
+process may build again). The environment of the last build, once loaded, is kept
+(:func:`keep`) the same way from the start.
 
 A command that is about to exit has nothing left to free: :func:`before_exit` spares it
 the interpreter's last collection over everything it still holds (at 10×, 0.25 s of a
@@ -45,6 +46,13 @@ def freeze() -> None:
     The garbage among it is collected first; anything frozen is never freed again.
     """
     gc.collect()
+    gc.freeze()
+
+
+def keep() -> None:
+    """What this process holds now is kept for a while (until :func:`thaw`): collections
+    stop looking at it. Nothing is collected first (that alone would go over all of it);
+    any garbage among it waits for the thaw."""
     gc.freeze()
 
 

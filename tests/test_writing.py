@@ -91,6 +91,13 @@ def traced_finish(app, name):
     record(f"finished:{name}")
 workers.finish = traced_finish
 
+from sphinx.builders import Builder
+read = Builder.read
+def traced_read(self):
+    record(f"reading:{'frozen' if gc.get_freeze_count() else 'none'}")
+    return read(self)
+Builder.read = traced_read
+
 from edition.build import build
 result = build("html", root=Path(sys.argv[1]), jobs=2, quiet=True)
 assert result.ok, result.messages
@@ -117,6 +124,8 @@ def test_documents_and_entry_pages_are_made_outside_the_main_process(tmp_path: P
     states = {line for line in lines if line.startswith("collector:")}
     assert states == {"collector:paused,frozen worker"}, states
     assert "after-build:0 main" in lines
+    # What the main process holds when it starts reading (the loaded environment) is frozen.
+    assert "reading:frozen main" in lines
     # The diplomatic reading of every document is made while Sphinx reads them, in a process
     # of its own, and finished before writing starts: the pages of two readings find it stored.
     diplomatic = [i for i, line in enumerate(lines) if line.startswith("xslt:diplomatic")]

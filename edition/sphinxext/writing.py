@@ -228,6 +228,15 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
         return {"tags": self.tags} if "tags" in parameters else {}
 
 
+def freeze_loaded(app: Sphinx) -> None:
+    """When the builder is set up, the environment of the last build is loaded: it is kept
+    for the whole build, so the garbage collector stops looking at it now
+    (:func:`edition.collector.keep`). Each full collection while the main process merged
+    what the readers read, or made the generated pages, went over all of it again: at
+    100×, a one-paragraph rebuild's main process spent 6.6 s collecting, 3.2 s with this."""
+    collector.keep()
+
+
 def freeze_environment(app: Sphinx, env: Any) -> list[str]:
     """Once every document is read: the environment is kept to the end of the build, so the
     garbage collector need not look at it again until then (:func:`edition.collector.freeze`;
@@ -244,6 +253,7 @@ def thaw_environment(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(EditionHTMLBuilder, override=True)
+    app.connect("builder-inited", freeze_loaded)
     app.connect("env-updated", freeze_environment, priority=900)
     app.connect("build-finished", thaw_environment, priority=1000)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
