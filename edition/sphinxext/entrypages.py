@@ -142,8 +142,9 @@ def joined(parts: Parts) -> str:
 def page_key(app: Sphinx, common: str, pagename: str, listed: Listed, labels: Labels) -> str:
     """The digest of everything an entry's page shows: its mentions by the digest of each
     document's part of them (:func:`.domain.record_digests`)."""
-    docs = sorted({docname for docname, _ in listed.mentions})
-    listed_labels = sorted((k, v) for k, v in labels.items() if k[0] in docs) if labels else []
+    cited = {docname for docname, _ in listed.mentions}
+    docs = sorted(cited)
+    listed_labels = sorted((k, v) for k, v in labels.items() if k[0] in cited) if labels else []
     records = app.env.domains["edition"].docs
     group = group_of(listed.mentions[0][1]) if listed.mentions else ""
     data = json.dumps([listed.kind, listed.title, [n.pformat() for n in listed.head],
