@@ -96,6 +96,12 @@ def _builder_inited(app: Sphinx) -> None:
     _STATES.pop(app, None)
 
 
+def _write_started(app: Sphinx, builder: Any) -> None:
+    """Read the anchors in the main process before ``-j`` forks the writers, which inherit
+    them; read lazily, every writer process would read every document again."""
+    anchor_state(app)
+
+
 # --- doctree: retired ids, withdrawn and moved passages, cite links ------------------
 
 
@@ -236,6 +242,7 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _builder_inited)
+    app.connect("write-started", _write_started)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("html-page-context", _page_context)
     app.add_js_file("edition-anchors.js", loading_method="defer")
