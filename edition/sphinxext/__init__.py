@@ -14,7 +14,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from edition.sphinxext.domain import EditionDomain
+from edition.sphinxext.domain import EditionDomain, reading_ends, reading_starts
 from edition.sphinxext.nodes import register_placeholder
 from edition.sphinxext.parser import TEIParser
 from edition.sphinxext.registers import RegisterDirective, fill_registers, link_names
@@ -60,6 +60,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(register_placeholder)
     app.add_directive("edition-register", RegisterDirective)
     app.connect("config-inited", _add_static_path)
+    # Readers of a parallel read send back only their own records (domain.DocumentRecords).
+    app.connect("env-before-read-docs", reading_starts)
+    app.connect("env-updated", reading_ends, priority=100)
     app.connect("doctree-resolved", link_names)
     app.connect("doctree-resolved", fill_registers)
     app.add_css_file("edition.css")

@@ -249,15 +249,18 @@ class DocumentRecords(dict[str, Any]):
     """Records by docname; pickled in a forked reader, only the records that reader set.
 
     The process that creates or unpickles the records owns them and pickles them whole
-    (``environment.pickle``). A process forked from it (a reader of a parallel build)
-    pickles only the records it set itself, which are all that
-    :meth:`PerDocumentDomain.merge_domaindata` takes from it.
+    (``environment.pickle``). A process forked from it while Sphinx reads in parallel
+    (:func:`reading_starts` to :func:`reading_ends`: a reader) pickles only the records it
+    set itself, which are all that :meth:`PerDocumentDomain.merge_domaindata` takes from
+    it. Any other process pickles them whole.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._owner = os.getpid()
         self._fresh: set[str] = set()
+        #: Sphinx is reading (set in the owner; a process forked meanwhile is a reader)
+        self.reading = False
 
     def __setitem__(self, docname: str, record: Any) -> None:
         super().__setitem__(docname, record)
@@ -266,12 +269,31 @@ class DocumentRecords(dict[str, Any]):
 
     def sent(self) -> dict[str, Any]:
         """What pickling in this process carries."""
-        if os.getpid() == self._owner:
+        if os.getpid() == self._owner or not self.reading:
             return dict(self)
         return {docname: self[docname] for docname in sorted(self._fresh) if docname in self}
 
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
         return (DocumentRecords, (self.sent(),))
+
+
+def _all_records(env: Any) -> Iterator[DocumentRecords]:
+    for data in env.domaindata.values():
+        if isinstance(data.get("docs"), DocumentRecords):
+            yield data["docs"]
+
+
+def reading_starts(app: Any, env: Any, docnames: list[str]) -> None:
+    """``env-before-read-docs``: the processes forked from now on read documents."""
+    for records in _all_records(env):
+        records.reading = True
+
+
+def reading_ends(app: Any, env: Any) -> list[str]:
+    """``env-updated``: every reader's records are merged; later forks are not readers."""
+    for records in _all_records(env):
+        records.reading = False
+    return []
 
 
 class PerDocumentDomain(Domain):
