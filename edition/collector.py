@@ -13,9 +13,9 @@ over it (at 10×, 1.1 s of its time → 0.3 s), and thawed when the build ends (
 process may build again). The environment of the last build, once loaded, is kept
 (:func:`keep`) the same way from the start.
 
-A command that is about to exit has nothing left to free: :func:`before_exit` spares it
-the interpreter's last collection over everything it still holds (at 10×, 0.25 s of a
-one-paragraph rebuild).
+A command that is about to exit has nothing left to free: keeping what it holds spares it
+the interpreter's last collection over all of it (at 10×, 0.25 s of a one-paragraph
+rebuild).
 """
 
 from __future__ import annotations
@@ -50,21 +50,16 @@ def freeze() -> None:
 
 
 def keep() -> None:
-    """What this process holds now is kept for a while (until :func:`thaw`): collections
-    stop looking at it. Nothing is collected first (that alone would go over all of it);
-    any garbage among it waits for the thaw."""
+    """What this process holds now is kept until :func:`thaw` (or for good, in a process
+    about to exit): collections stop looking at it, the interpreter's last one included.
+    Nothing is collected first (that alone would go over all of it); any garbage among it
+    waits for the thaw."""
     gc.freeze()
 
 
 def thaw() -> None:
     """What :func:`freeze` kept is looked at, and freed when it is garbage, again."""
     gc.unfreeze()
-
-
-def before_exit() -> None:
-    """This process is about to exit: its last collection is skipped (the frozen objects
-    are not looked at). Only for a command's last step, as nothing is freed afterwards."""
-    gc.freeze()
 
 
 def one_by_one(items: Iterable[T]) -> Iterator[T]:

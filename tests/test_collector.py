@@ -133,27 +133,27 @@ EXITING = textwrap.dedent("""
     node = Node()
     node.me = node
     del node
-    if sys.argv[1] == "before_exit":
-        collector.before_exit()
+    if sys.argv[1] == "keep":
+        collector.keep()
 """)
 
 
-def test_before_exit_spares_the_last_collection():
+def test_keep_spares_the_last_collection():
     def run(mode: str) -> str:
         proc = subprocess.run([sys.executable, "-c", EXITING, mode], cwd=REPO, capture_output=True, text=True, check=True)
         return proc.stdout
 
     assert run("plain") == "freed at exit\n"  # the interpreter collects everything as it exits
-    assert run("before_exit") == ""  # ... but nothing held when the command ends
+    assert run("keep") == ""  # ... but nothing kept when the command ends
 
 
-def test_the_edition_command_exits_through_before_exit(monkeypatch):
+def test_the_edition_command_keeps_what_it_holds_before_it_exits(monkeypatch):
     from edition import cli
 
     calls = []
     monkeypatch.setattr(cli, "main", lambda: 3)
-    monkeypatch.setattr(collector, "before_exit", lambda: calls.append("before_exit"))
+    monkeypatch.setattr(collector, "keep", lambda: calls.append("keep"))
     with pytest.raises(SystemExit) as exit_:
         cli.run()
     assert exit_.value.code == 3
-    assert calls == ["before_exit"]
+    assert calls == ["keep"]
