@@ -328,7 +328,7 @@ def start_readings(app: Sphinx, env: Any, docnames: list[str]) -> None:
     both readings in the store: the reading the document was read in, and this one. A
     one-paragraph edit of the dissertation leaves a core idle while its reader works
     (the other documents it makes Sphinx read again are short)."""
-    if not is_html_site(app) or not (workers.parallel_available and app.parallel > 1):
+    if not is_html_site(app) or not workers.runs_parallel(app):
         return
     sources = tei_documents(app)
     todo = sorted((d for d in docnames if d in sources), key=lambda d: -sources[d].stat().st_size)

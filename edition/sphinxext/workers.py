@@ -26,16 +26,21 @@ from collections.abc import Callable
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.util.parallel import ParallelTasks, parallel_available  # noqa: F401 (for the modules that use this one)
+from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from edition.collector import one_by_one
 
 _PENDING: "weakref.WeakKeyDictionary[Sphinx, dict[str, ParallelTasks]]" = weakref.WeakKeyDictionary()
 
 
+def runs_parallel(app: Sphinx) -> bool:
+    """Was this build asked for more than one process (``-j``), where processes can fork?"""
+    return parallel_available and getattr(app, "parallel", 1) > 1
+
+
 def can_start(app: Sphinx) -> bool:
     """Does this build write in parallel (``-j`` and every extension parallel-safe)?"""
-    return parallel_available and getattr(app.builder, "parallel_ok", False) and getattr(app, "parallel", 1) > 1
+    return runs_parallel(app) and getattr(app.builder, "parallel_ok", False)
 
 
 def start(app: Sphinx, name: str, shares: list[list[str]], make: Callable[[list[str]], Any],
