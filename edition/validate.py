@@ -531,6 +531,7 @@ def validate(paths: list[Path] | None = None, *, context: list[Path] | None = No
     # Names are checked against the registers only when they are part of the validation.
     registers = register_paths()
     with_names = bool(set(registers) & set(files + context_files))
+    names_inputs: list[Path] = []
     if with_names:
         from edition.untagged import ALLOWED_PATH
 
