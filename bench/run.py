@@ -20,9 +20,15 @@ no-op and the one-paragraph rebuild:
 * a rebuild after one paragraph of one document changed;
 * the floor: parsing all TEI with lxml and serialising it again;
 * the XSLT floor: the compiled stylesheet applied to every document in one process;
-* the Sphinx floor: Sphinx building the same number of plain pages holding the
-  same text, which is what Sphinx itself costs (its ``searchindex.js`` is the
-  size a Sphinx search would download for any query);
+* the Sphinx floor, what Sphinx itself costs, in two forms: Sphinx building a plain
+  page per document with the document's text (its ``searchindex.js`` is the size a
+  Sphinx search would download for any query); and Sphinx building as many plain
+  pages as the clean build published, holding the same text (the issue's "same number
+  of plain pages"; at 1x its median of ``--runs``, at 10x one run, at 100x left out
+  unless ``--all-rows``: 60,000 pages take Sphinx about seven minutes);
+* the clean build's CPU time, user and system: file creation on this machine's disk
+  costs from 0.02 to 0.65 ms a file, depending on the minute, and a clean build
+  creates tens of thousands of files, so the wall-clock time follows the system time.
 * the search index (``edition/searchindex.py``): its size and files, and the
   bytes a browser fetches for one query (the first page of ten results),
   measured in Chromium when it is installed, else by the same algorithm in Python.
@@ -31,6 +37,7 @@ no-op and the one-paragraph rebuild:
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import shutil
@@ -48,6 +55,7 @@ from scale import scale  # noqa: E402
 
 from edition.search import BUNDLE_DIR  # noqa: E402
 
+CPU_RE = re.compile(r"User time \(seconds\): ([\d.]+)\s+System time \(seconds\): ([\d.]+)")
 TIME_RE = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 STAGE_RE = re.compile(r"edition: html done \((.*)\)")
 STAGE_ITEM = re.compile(r"([\w-]+) ([\d.]+)s")
@@ -154,28 +162,46 @@ def search_figures(site: Path) -> dict[str, str]:
     return row
 
 
-def sphinx_floor(tei_dir: Path, work: Path, env: dict[str, str]) -> float:
-    """Sphinx building as many plain pages with the same text as the edition."""
+def floor_texts(tei_dir: Path) -> list[tuple[str, list[str]]]:
+    """The text of each document (not the registers) as it would be written plainly: its paragraphs."""
+    registers = {"persons.xml", "places.xml", "orgs.xml", "bibliography.xml"}
+    texts = []
+    for path in sorted(p for p in tei_dir.glob("*.xml") if p.name not in registers):
+        body = etree.parse(str(path)).getroot()
+        paras = [" ".join(p.itertext()).split() for p in body.iter("{http://www.tei-c.org/ns/1.0}p")]
+        texts.append((path.stem, [" ".join(words) for words in paras if words]))
+    return texts
+
+
+def sphinx_floor(tei_dir: Path, work: Path, env: dict[str, str], pages: int | None = None) -> float:
+    """Sphinx building plain pages that hold the edition's text: one page per document, in a
+    toctree (``pages`` None), or as many pages as ``pages``, each with an equal share of the
+    paragraphs, outside any toctree (Sphinx's sidebar would list every page on every page)."""
     src = work / "floor-src"
     if src.exists():
         shutil.rmtree(src)
     src.mkdir(parents=True)
     (src / "conf.py").write_text("project = 'floor'\nhtml_theme = 'alabaster'\n", encoding="utf-8")
-    names = []
-    registers = {"persons.xml", "places.xml", "orgs.xml", "bibliography.xml"}
-    for path in sorted(p for p in tei_dir.glob("*.xml") if p.name not in registers):
-        body = etree.parse(str(path)).getroot()
-        paras = [" ".join(p.itertext()).split() for p in body.iter("{http://www.tei-c.org/ns/1.0}p")]
-        text = "\n\n".join(" ".join(words) for words in paras if words)
-        names.append(path.stem)
-        (src / f"{path.stem}.rst").write_text(f"{path.stem}\n{'=' * len(path.stem)}\n\n{text}\n", encoding="utf-8")
-    (src / "index.rst").write_text("Floor\n=====\n\n.. toctree::\n\n   " + "\n   ".join(names) + "\n", encoding="utf-8")
+    texts = floor_texts(tei_dir)
+    if pages is None:
+        for name, paras in texts:
+            (src / f"{name}.rst").write_text(f"{name}\n{'=' * len(name)}\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
+        listed = "\n\n.. toctree::\n\n   " + "\n   ".join(name for name, _ in texts)
+    else:
+        paras = [para for _, ps in texts for para in ps]
+        for i in range(pages - 1):  # and the index
+            share = paras[i * len(paras) // (pages - 1):(i + 1) * len(paras) // (pages - 1)]
+            (src / f"p{i:06d}.rst").write_text(f":orphan:\n\nPage {i}\n{'=' * 20}\n\n" + "\n\n".join(share) + "\n",
+                                               encoding="utf-8")
+        listed = ""
+    (src / "index.rst").write_text(f"Floor\n=====\n{listed}\n", encoding="utf-8")
     out = work / "floor-out"
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "sphinx", "-q", "-j", "2", "-b", "html", str(src), str(out)], check=True, env=env)
     elapsed = time.perf_counter() - t0
-    SPHINX_INDEX[tei_dir] = (out / "searchindex.js").stat().st_size
+    if pages is None:
+        SPHINX_INDEX[tei_dir] = (out / "searchindex.js").stat().st_size
     return elapsed
 
 
@@ -216,6 +242,9 @@ def bench_scale(factor: int, runs: int, work: Path, extras: bool = True) -> dict
 
     c, c_rss, err = median_of(runs, clean)
     row["clean s"] = f"{c:.1f}"
+    user, system = (float(m) for m in CPU_RE.search(err).groups()) if CPU_RE.search(err) else (math.nan, math.nan)
+    row["clean CPU s (last run)"] = f"{user:.1f} user + {system:.1f} system"
+    pages = sum(1 for _ in (root / "_build" / "html").rglob("*.html"))
     row["clean RSS MB"] = f"{c_rss:.0f}"
     stages = STAGE_RE.search(err)
     for name, seconds in STAGE_ITEM.findall(stages.group(1) if stages else ""):
@@ -257,7 +286,14 @@ def bench_scale(factor: int, runs: int, work: Path, extras: bool = True) -> dict
     else:
         row["XSLT floor s"] = LEFT_OUT
     sf = statistics.median(sphinx_floor(tei_dir, work / f"floor-{factor}", env) for _ in range(runs))
-    row["sphinx floor s"] = f"{sf:.1f} (clean = {c / sf:.1f}x)"
+    row["sphinx floor, a page per document s"] = f"{sf:.1f} (clean = {c / sf:.1f}x)"
+    if extras:
+        # The issue's floor is "the same number of plain pages": as many as the site has.
+        pf_runs = runs if factor < 10 else 1
+        pf = statistics.median(sphinx_floor(tei_dir, work / f"floor-{factor}", env, pages) for _ in range(pf_runs))
+        row["sphinx floor, as many pages as the site s"] = f"{pf:.1f} ({pages} pages; clean = {c / pf:.1f}x)"
+    else:
+        row["sphinx floor, as many pages as the site s"] = f"{LEFT_OUT} ({pages} pages)"
     row["sphinx searchindex.js"] = f"{SPHINX_INDEX[tei_dir] / 1e3:.0f} kB (whole, per query)"
     row["runs"] = str(runs)
     return row
