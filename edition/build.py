@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edition import collector, uptodate
+from edition import collector, stagetimes, uptodate
 from edition.anchors import AnchorCheck, check, collect_edition, load
 from edition.documents import ROOT
 from edition.provenance import source_date_epoch
@@ -158,18 +158,18 @@ def build(
             doctrees = build_dir / ".staging" / f"doctrees-{builder}"
             uptodate.forget(build_dir, builder)
             prepare_staging(staging)
-            t0, sphinx_started = time.perf_counter(), time.time()
+            stagetimes.begin(doctrees)
+            t0 = time.perf_counter()
             status = run_sphinx(builder, root, staging, doctrees, jobs=jobs, quiet=quiet, timings=result.timings)
             result.timings["sphinx"] = time.perf_counter() - t0
             if status != 0:
                 result.messages.append(f"build failed in Sphinx (status {status}); {build_dir / builder} is unchanged")
                 return result
-            if builder == "html":
-                # The search index is part of the release, built in staging by the extension
-                # beside the generated pages (edition.sphinxext.search): its time, not a stage after Sphinx.
-                from edition.search import seconds_since
-
-                result.timings["search"] = seconds_since(doctrees, sphinx_started)
+            # Stages inside Sphinx, summed over the processes that ran them (edition.stagetimes);
+            # the search index, part of the release, is built beside the generated pages.
+            spent = stagetimes.totals(doctrees)
+            stages = ("xslt", "registers", "search") if builder == "html" else ("xslt", "registers")
+            result.timings.update({name: spent.get(name, 0.0) for name in stages})
             t0 = time.perf_counter()
             problems = finish(builder, staging)  # epubcheck; XeLaTeX for the PDF
             if builder in ("epub", "latex"):

@@ -34,6 +34,7 @@ from typing import Any
 
 from lxml import html
 
+from edition import stagetimes
 from edition.searchindex import Entry, tokens, write_index
 
 #: Where the bundle is written inside the site (the search page loads it from there).
@@ -231,21 +232,7 @@ def build_search_index(site: Path, doctrees: Path) -> SearchStats:
         stats.by_part[r.part] = stats.by_part.get(r.part, 0) + 1
     stats.files, stats.bytes = index.files, index.bytes
     stats.seconds = time.perf_counter() - started
+    stagetimes.record(doctrees, "search", stats.seconds)
     stamp_file.write_text(stamp, encoding="utf-8")
     (doctrees / STATS_FILE).write_text(json.dumps(asdict(stats), sort_keys=True), encoding="utf-8")
     return stats
-
-
-def seconds_since(doctrees: Path, since: float) -> float:
-    """Seconds the index took to build, if it was built after ``since`` (``time.time()``), else 0.
-
-    The index is built inside the Sphinx build, in whichever process has time for it
-    (:mod:`edition.sphinxext.search`); this is what the build reports as its stage.
-    """
-    path = doctrees / STATS_FILE
-    try:
-        if path.stat().st_mtime < since:
-            return 0.0
-        return float(json.loads(path.read_text(encoding="utf-8"))["seconds"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0.0

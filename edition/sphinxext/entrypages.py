@@ -46,7 +46,7 @@ import sphinx
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from edition import products
+from edition import products, stagetimes
 from edition.sphinxext import registers, workers
 from edition.sphinxext.domain import Mention, group_of, record_digests
 from edition.sphinxext.parallel import is_html_site, page_state, render_fragment
@@ -154,6 +154,7 @@ def page_key(app: Sphinx, common: str, pagename: str, listed: Listed, labels: La
     return products.digest(common, pagename, data)
 
 
+@stagetimes.stage("registers")
 def _body(app: Sphinx, store: products.ProductStore, common: str, page: EntryPage, key: str) -> str:
     """An entry page's body (``key``: its :func:`page_key`): as stored if nothing it shows
     changed, else made again from the runs that changed and the stored runs of the others."""
@@ -203,6 +204,7 @@ def entry_pages(app: Sphinx) -> Iterator[EntryPage]:
 _KEYED: "weakref.WeakKeyDictionary[Sphinx, list[tuple[EntryPage, str]]]" = weakref.WeakKeyDictionary()
 
 
+@stagetimes.stage("registers")
 def keyed_pages(app: Sphinx) -> list[tuple[EntryPage, str]]:
     """Every entry page (:func:`entry_pages`) with its key (:func:`page_key`), once per build."""
     if app not in _KEYED:

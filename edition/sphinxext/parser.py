@@ -20,7 +20,7 @@ from docutils.parsers import docutils_xml
 from sphinx.parsers import Parser
 from sphinx.util import logging
 
-from edition import collector, products, transform, xmlsafe
+from edition import collector, products, stagetimes, transform, xmlsafe
 from edition.transform import TransformResult, transformer
 from edition.xmlsafe import XMLInputError, parse_file
 
@@ -47,7 +47,8 @@ def transform_source(doctreedir: Path | str | None, source: Path | str, reading:
     kind = f"xslt-{reading}"
     result = store.load(kind, name, key)
     if result is None:
-        result = run()
+        with stagetimes.timed(doctreedir, "xslt"):
+            result = run()
         store.save(kind, name, key, result)
     return result
 

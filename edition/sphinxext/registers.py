@@ -44,6 +44,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from edition import stagetimes
 from edition.registers import Entry, Registers, load_registers
 from edition.sphinxext.domain import NOTHING, DateMention, EditionDomain, Mention, record_digests
 from edition.sphinxext.nodes import register_placeholder
@@ -395,6 +396,7 @@ def _dated_items(app: Sphinx, fromdocname: str, found: list[tuple[str, Mention]]
     return [listing_]
 
 
+@stagetimes.stage("registers")
 def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Replace each placeholder by its register, the bibliography or the chronology.
 
@@ -417,6 +419,7 @@ def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
 # --- links from the reading text -----------------------------------------------------------
 
 
+@stagetimes.stage("registers")
 def link_names(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Point name references and citations at their register entry, with the entry on hover/focus.
 
@@ -501,6 +504,7 @@ def page_listing(env: BuildEnvironment, docname: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@stagetimes.stage("registers")
 def rewrite_registers(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Once every document is read: the register pages whose listing changed are written again."""
     before: dict[str, str] = getattr(env, "edition_register_listings", {})
