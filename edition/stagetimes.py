@@ -6,8 +6,9 @@ entry pages; the search index is built beside the generated pages. Each process
 adds the seconds of each piece of a stage to a log in the build's doctree
 directory, a line per piece, appended (a write of one short line with
 ``O_APPEND`` does not interleave with another's), as it goes: a forked process
-ends without running any exit handler. The build clears the log before Sphinx
-starts (:func:`begin`) and sums it when Sphinx is done (:func:`totals`).
+ends without running any exit handler. The build starts an empty log before
+Sphinx starts (:func:`begin`) and sums it when Sphinx is done (:func:`totals`).
+Without a log begun (``sphinx-build`` run by hand), nothing is logged.
 
 A stage's figure is the sum over processes, so stages overlap each other and
 the wall-clock stages ``sphinx-read`` and ``sphinx-write`` that hold them.
@@ -16,6 +17,7 @@ the wall-clock stages ``sphinx-read`` and ``sphinx-write`` that hold them.
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,19 +31,26 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def begin(doctreedir: Path | str) -> None:
-    """Start a build's log afresh."""
-    (Path(doctreedir) / LOG).unlink(missing_ok=True)
+    """Start a build's log, empty."""
+    Path(doctreedir).mkdir(parents=True, exist_ok=True)
+    (Path(doctreedir) / LOG).write_bytes(b"")
 
 
 def record(doctreedir: Path | str | None, stage: str, seconds: float) -> None:
-    """Add ``seconds`` to ``stage`` (nothing without a doctree directory: no build to report to)."""
+    """Add ``seconds`` to ``stage`` of the build whose log is begun in ``doctreedir``
+    (nothing without one: no build to report to)."""
     if doctreedir is None:
         return
     try:
-        with open(Path(doctreedir) / LOG, "a", encoding="utf-8") as log:
-            log.write(f"{stage}\t{seconds:.6f}\n")
+        fd = os.open(Path(doctreedir) / LOG, os.O_WRONLY | os.O_APPEND)  # never created here
+    except OSError:
+        return
+    try:
+        os.write(fd, f"{stage}\t{seconds:.6f}\n".encode())
     except OSError:
         pass  # a figure lost, never the build
+    finally:
+        os.close(fd)
 
 
 @contextmanager

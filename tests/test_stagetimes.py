@@ -18,6 +18,7 @@ def _record_in_child(directory: str, stage: str, times: int) -> None:
 
 
 def test_seconds_from_every_process_are_summed_per_stage(tmp_path: Path):
+    stagetimes.begin(tmp_path)
     stagetimes.record(tmp_path, "left over", 9.0)
     stagetimes.begin(tmp_path)  # a new build: what an earlier one logged is gone
     stagetimes.record(tmp_path, "xslt", 1.5)
@@ -39,6 +40,9 @@ def test_a_stage_decorator_times_its_function_for_the_build_of_its_first_argumen
     def work(owner: object, value: int) -> int:
         return value * 2
 
+    assert work(types.SimpleNamespace(doctreedir=str(tmp_path)), 21) == 42
+    assert not (tmp_path / stagetimes.LOG).exists()  # no build began a log (sphinx-build by hand)
+    stagetimes.begin(tmp_path)
     assert work(types.SimpleNamespace(doctreedir=str(tmp_path)), 21) == 42
     assert work(types.SimpleNamespace(), 1) == 2  # nothing to report to: nothing logged
     totals = stagetimes.totals(tmp_path)
