@@ -92,6 +92,19 @@ def floor_parse(tei_dir: Path) -> float:
     return time.perf_counter() - t0
 
 
+def creation_ms(work: Path, count: int = 2000) -> float:
+    """Milliseconds to create one small file in a new folder of ``work``, now (the rest of
+    writing a file costs about a tenth of it). On this machine it varies from minute to
+    minute between about 0.02 and 0.65 ms, and a clean build creates tens of thousands."""
+    folder = Path(tempfile.mkdtemp(dir=work, prefix="creation-"))
+    t0 = time.perf_counter()
+    for i in range(count):
+        os.close(os.open(folder / f"f{i}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    elapsed = time.perf_counter() - t0
+    shutil.rmtree(folder)
+    return 1e3 * elapsed / count
+
+
 def xslt_floor(root: Path) -> float:
     """The compiled stylesheet applied to every document, in a fresh process (compiling excluded)."""
     code = (
@@ -243,10 +256,12 @@ def bench_scale(factor: int, runs: int, work: Path, extras: bool = True) -> dict
         shutil.rmtree(root / "_build", ignore_errors=True)
         return timed([*edition, "build", "-q", "-j", "2"], env, root)
 
+    creation = creation_ms(work)
     c, c_rss, err = median_of(runs, clean)
     row["clean s"] = f"{c:.1f}"
     user, system = (float(m) for m in CPU_RE.search(err).groups()) if CPU_RE.search(err) else (math.nan, math.nan)
     row["clean CPU s (last run)"] = f"{user:.1f} user + {system:.1f} system"
+    row["file creation ms (before the clean builds)"] = f"{creation:.2f}"
     pages = sum(1 for _ in (root / "_build" / "html").rglob("*.html"))
     row["clean RSS MB"] = f"{c_rss:.0f}"
     stages = STAGE_RE.search(err)
