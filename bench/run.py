@@ -43,7 +43,6 @@ import argparse
 import math
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -92,16 +91,35 @@ def floor_parse(tei_dir: Path) -> float:
     return time.perf_counter() - t0
 
 
+def set_aside(path: Path) -> None:
+    """Move ``path`` (if there is one) into the bench's trash, deleted when the bench ends.
+
+    Deleting the output of a build before the next one slowed the next one down: for
+    minutes after tens of thousands of files were deleted, creating a file took 0.4 to
+    0.9 ms instead of 0.02 to 0.05 (``creation_ms``), all of it system time, with no disk
+    traffic. Likely cause: ext4 does not reuse an inode freed in the last one to five
+    minutes (``recently_deleted`` in the kernel's ``fs/ext4/ialloc.c``), and looks past
+    each of them for a free one.
+    """
+    if path.exists():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        os.rename(path, tempfile.mkdtemp(dir=TRASH))  # over the empty folder mkdtemp made
+
+
+#: Where :func:`set_aside` puts what the bench no longer needs (in its temporary folder).
+TRASH = Path(tempfile.gettempdir()) / "edition-bench-trash"
+
+
 def creation_ms(work: Path, count: int = 2000) -> float:
     """Milliseconds to create one small file in a new folder of ``work``, now (the rest of
-    writing a file costs about a tenth of it). On this machine it varies from minute to
-    minute between about 0.02 and 0.65 ms, and a clean build creates tens of thousands."""
+    writing a file costs about a tenth of it): 0.02 to 0.05 ms on this machine, 0.4 to 0.9
+    for minutes after many files were deleted (:func:`set_aside`)."""
     folder = Path(tempfile.mkdtemp(dir=work, prefix="creation-"))
     t0 = time.perf_counter()
     for i in range(count):
         os.close(os.open(folder / f"f{i}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
     elapsed = time.perf_counter() - t0
-    shutil.rmtree(folder)
+    set_aside(folder)
     return 1e3 * elapsed / count
 
 
@@ -194,8 +212,7 @@ def sphinx_floor(tei_dir: Path, work: Path, env: dict[str, str], pages: int | No
     toctree (``pages`` None), or as many pages as ``pages``, each with an equal share of the
     paragraphs, outside any toctree (Sphinx's sidebar would list every page on every page)."""
     src = work / "floor-src"
-    if src.exists():
-        shutil.rmtree(src)
+    set_aside(src)
     src.mkdir(parents=True)
     (src / "conf.py").write_text("project = 'floor'\nhtml_theme = 'alabaster'\n", encoding="utf-8")
     texts = floor_texts(tei_dir)
@@ -212,7 +229,7 @@ def sphinx_floor(tei_dir: Path, work: Path, env: dict[str, str], pages: int | No
         listed = ""
     (src / "index.rst").write_text(f"Floor\n=====\n{listed}\n", encoding="utf-8")
     out = work / "floor-out"
-    shutil.rmtree(out, ignore_errors=True)
+    set_aside(out)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "sphinx", "-q", "-j", "2", "-b", "html", str(src), str(out)], check=True, env=env)
     elapsed = time.perf_counter() - t0
@@ -253,7 +270,7 @@ def bench_scale(factor: int, runs: int, work: Path, extras: bool = True) -> dict
     row["validate RSS MB"] = f"{v_rss:.0f}"
 
     def clean():
-        shutil.rmtree(root / "_build", ignore_errors=True)
+        set_aside(root / "_build")
         return timed([*edition, "build", "-q", "-j", "2"], env, root)
 
     creation = creation_ms(work)
@@ -330,7 +347,9 @@ def main() -> int:
     rows = []
     load_before = os.getloadavg()
     started = time.perf_counter()
+    global TRASH
     with tempfile.TemporaryDirectory(prefix="edition-bench-") as tmp:
+        TRASH = Path(tmp) / "trash"
         for factor in (int(s) for s in args.scales.split(",")):
             print(f"bench: {factor}x …", file=sys.stderr, flush=True)
             try:
