@@ -28,7 +28,7 @@ import re
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,6 @@ BUNDLE_DIR = "searchindex"
 MENTIONS_FILE = "search-mentions.json"
 #: In the doctree directory: the digest of the inputs of the last index written.
 STAMP_FILE = "search-stamp"
-#: In the doctree directory: what the last run that built the index did (:class:`SearchStats`).
-STATS_FILE = "search-stats.json"
 #: In the doctree directory: the units of each page indexed last time.
 UNITS_FILE = "search-units.pickle"
 
@@ -234,5 +232,4 @@ def build_search_index(site: Path, doctrees: Path) -> SearchStats:
     stats.seconds = time.perf_counter() - started
     stagetimes.record(doctrees, "search", stats.seconds)
     stamp_file.write_text(stamp, encoding="utf-8")
-    (doctrees / STATS_FILE).write_text(json.dumps(asdict(stats), sort_keys=True), encoding="utf-8")
     return stats
