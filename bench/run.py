@@ -29,9 +29,10 @@ no-op and the one-paragraph rebuild:
   pages as the clean build published, holding the same text (the issue's "same number
   of plain pages"; at 1x its median of ``--runs``, at 10x one run, at 100x left out
   unless ``--all-rows``: 60,000 pages take Sphinx about seven minutes);
-* the clean build's CPU time, user and system: file creation on this machine's disk
-  costs from 0.02 to 0.65 ms a file, depending on the minute, and a clean build
-  creates tens of thousands of files, so the wall-clock time follows the system time.
+* the clean build's CPU time, user and system, and the cost of creating a file just
+  before the clean builds: a clean build creates tens of thousands of files, and for
+  minutes after many files were deleted creating one costs 10 to 40 times as much
+  (:func:`set_aside`), so the bench deletes nothing until it ends.
 * the search index (``edition/searchindex.py``): its size and files, and the
   bytes a browser fetches for one query (the first page of ten results),
   measured in Chromium when it is installed, else by the same algorithm in Python.
