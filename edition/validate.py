@@ -11,6 +11,9 @@ message and advice:
 4. checks over all files at once: ``xml:id`` unique across the edition, every
    ``#pointer`` resolves, every file carries its ``xml-model`` instructions.
 
+Among the single-file checks, :func:`check_emendation_pairs` warns of a ``corr`` without
+the ``sic`` it corrects and of a ``sic`` without its ``corr`` (the schemas allow both).
+
 The compiled schemas are cached per process. Given a ``cache`` directory (``edition
 build`` gives one), the problems of the single-file steps and of the untagged-names
 check are kept per file, under a digest of the file, the schemas, the registers and
@@ -311,6 +314,30 @@ def check_xml_model(tree: etree._ElementTree, shown: str) -> list[Problem]:
     ]
 
 
+def check_emendation_pairs(tree: etree._ElementTree, shown: str) -> list[Problem]:
+    """A ``corr`` needs the ``sic`` it corrects and a ``sic`` the ``corr`` beside it, in one ``choice``.
+
+    Without the ``sic`` the source's reading is lost from the edited text's apparatus (and from
+    the diplomatic reading); without the ``corr`` the reader is told of a slip but not given the
+    reading. Both are allowed by TEI, so this is a warning, not an error.
+    """
+    ns = {"tei": TEI_NS}
+    problems = []
+    for el in tree.xpath("//tei:text//tei:corr[not(parent::tei:choice/tei:sic)]", namespaces=ns):
+        problems.append(Problem(
+            shown, el.sourceline or 0, 1, "corr-without-sic",
+            f"<corr>{_clean(''.join(el.itertext()))[:40]}</corr> has no <sic> beside it: the source's reading is not recorded",
+            "put the source's reading beside it: <choice><sic>…</sic><corr resp=… cert=…>…</corr></choice>; "
+            "a word the source lacks is <supplied>", "warning"))
+    for el in tree.xpath("//tei:text//tei:sic[not(parent::tei:choice/tei:corr)]", namespaces=ns):
+        problems.append(Problem(
+            shown, el.sourceline or 0, 1, "sic-without-corr",
+            f"<sic>{_clean(''.join(el.itertext()))[:40]}</sic> has no <corr> beside it: the reader is given no correction",
+            "add <corr resp=… cert=…> in the same <choice>; a reading that stays as printed gets an "
+            "editorial note (<note type=\"editorial\">) instead of a <sic>", "warning"))
+    return problems
+
+
 # --------------------------------------------------------------------------- cross-file checks
 
 
@@ -449,7 +476,8 @@ NAME_ELEMENT = {"person": "persName", "place": "placeName", "org": "orgName"}
 def _single_file(tree: etree._ElementTree, shown: str) -> list[Problem]:
     """Steps 2 and 3, and the ``xml-model`` check: what one file says about itself."""
     return [*check_xml_model(tree, shown), *check_odd(tree, shown),
-            *check_rng(tree, shown, edition_rng()), *check_schematron(tree, shown)]
+            *check_rng(tree, shown, edition_rng()), *check_schematron(tree, shown),
+            *check_emendation_pairs(tree, shown)]
 
 
 def _check_one(path: str) -> list[Problem]:
