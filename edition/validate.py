@@ -314,27 +314,30 @@ def check_xml_model(tree: etree._ElementTree, shown: str) -> list[Problem]:
     ]
 
 
+#: The two halves of a correction: (rule, the half, its partner, what goes wrong, advice).
+HALF_PAIRS = (
+    ("corr-without-sic", "corr", "sic", "the source's reading is not recorded",
+     "put the source's reading beside it: <choice><sic>…</sic><corr resp=… cert=…>…</corr></choice>; "
+     "a word the source lacks is <supplied>"),
+    ("sic-without-corr", "sic", "corr", "the reader is given no correction",
+     "add <corr resp=… cert=…> in the same <choice>; a reading that stays as printed gets an "
+     "editorial note (<note type=\"editorial\">) instead of a <sic>"),
+)
+
+
 def check_emendation_pairs(tree: etree._ElementTree, shown: str) -> list[Problem]:
     """A ``corr`` needs the ``sic`` it corrects and a ``sic`` the ``corr`` beside it, in one ``choice``.
 
-    Without the ``sic`` the source's reading is lost from the edited text's apparatus (and from
-    the diplomatic reading); without the ``corr`` the reader is told of a slip but not given the
-    reading. Both are allowed by TEI, so this is a warning, not an error.
+    Without the ``sic`` the source's reading is lost from the apparatus and the diplomatic
+    reading; without the ``corr`` the reader is told of a slip but not given the reading.
+    TEI allows both, so this is a warning, not an error.
     """
-    ns = {"tei": TEI_NS}
     problems = []
-    for el in tree.xpath("//tei:text//tei:corr[not(parent::tei:choice/tei:sic)]", namespaces=ns):
-        problems.append(Problem(
-            shown, el.sourceline or 0, 1, "corr-without-sic",
-            f"<corr>{_clean(''.join(el.itertext()))[:40]}</corr> has no <sic> beside it: the source's reading is not recorded",
-            "put the source's reading beside it: <choice><sic>…</sic><corr resp=… cert=…>…</corr></choice>; "
-            "a word the source lacks is <supplied>", "warning"))
-    for el in tree.xpath("//tei:text//tei:sic[not(parent::tei:choice/tei:corr)]", namespaces=ns):
-        problems.append(Problem(
-            shown, el.sourceline or 0, 1, "sic-without-corr",
-            f"<sic>{_clean(''.join(el.itertext()))[:40]}</sic> has no <corr> beside it: the reader is given no correction",
-            "add <corr resp=… cert=…> in the same <choice>; a reading that stays as printed gets an "
-            "editorial note (<note type=\"editorial\">) instead of a <sic>", "warning"))
+    for rule, half, partner, wrong, advice in HALF_PAIRS:
+        for el in tree.xpath(f"//tei:text//tei:{half}[not(parent::tei:choice/tei:{partner})]", namespaces={"tei": TEI_NS}):
+            text = _clean("".join(el.itertext()))[:40]
+            problems.append(Problem(shown, el.sourceline or 0, 1, rule,
+                                    f"<{half}>{text}</{half}> has no <{partner}> beside it: {wrong}", advice, "warning"))
     return problems
 
 
