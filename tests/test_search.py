@@ -12,7 +12,7 @@ from lxml import etree
 from conftest import ARTIFACTS, REPO
 from edition.documents import DOCUMENTS
 from edition.search import BUNDLE_DIR, load_mentions, page_records
-from edition.searchindex import FORMAT_VERSION, IndexReader, tokens
+from edition.searchindex import FORMAT_VERSION, IndexReader, words
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -110,13 +110,13 @@ def test_index_answers_as_the_search_page_does(built_site: Path):
 
 
 def test_index_is_byte_identical_for_the_same_pages(built_site: Path, tmp_path: Path):
-    from edition.search import index_entries, load_mentions, site_records
+    from edition.search import index_entries, load_mentions, register_names, site_records
     from edition.searchindex import write_index
 
     mentions = load_mentions(doctrees_of(built_site))
     entries = index_entries(list(site_records(built_site, mentions)))
-    write_index(entries, tmp_path / "a")
-    write_index(entries, tmp_path / "b")
+    write_index(entries, tmp_path / "a", register_names(mentions))
+    write_index(entries, tmp_path / "b", register_names(mentions))
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     assert files and all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
     published = built_site / BUNDLE_DIR
@@ -154,7 +154,8 @@ def test_footnote_only_word_finds_the_footnote(browser, site_server):
     link = page.locator("a.edition-search-result").first
     link.wait_for(timeout=20_000)
     href = link.get_attribute("href")
-    assert href.endswith(f"tei/dikova.html#{anchor}"), href
+    # The link lands on the note (its fragment works without JavaScript) and names the words to highlight there.
+    assert href.endswith(f"tei/dikova.html?highlight={NOTE_ONLY_WORD}#{anchor}"), href
     assert "footnote 14" in link.inner_text()
     assert page.locator("a.edition-search-result").count() == 1
     assert NOTE_ONLY_WORD in page.locator(".edition-search-excerpt mark").first.inner_text()
@@ -169,6 +170,9 @@ def test_footnote_only_word_finds_the_footnote(browser, site_server):
     link.click()
     page.wait_for_url(re.compile(f"#{anchor}$"))
     assert NOTE_ONLY_WORD in page.locator(f"[id='{anchor}']").inner_text()
+    marked = page.locator(f"[id='{anchor}'] .highlighted")
+    marked.first.wait_for(timeout=10_000)
+    assert marked.first.inner_text() == NOTE_ONLY_WORD
     assert not external, external
     assert not errors, errors
     # Only pieces of the index were fetched: manifest, documents, one shard, one chunk of entries.
@@ -242,7 +246,7 @@ def test_index_is_rebuilt_only_when_a_document_page_changed(built_site: Path, tm
     before = {p: p.stat().st_mtime_ns for p in index.rglob("*.json")}
     # Only the changed page is read and cut into terms again; the others' are in the cache.
     cut = []
-    monkeypatch.setattr(search, "tokens", lambda text: cut.append(text) or tokens(text))
+    monkeypatch.setattr(search, "words", lambda text: cut.append(text) or words(text))
     again = build_search_index(site, doctrees)
     assert cut and sorted(cut) == sorted(record.text for record in search.page_records(page, site, {}))
     monkeypatch.undo()
