@@ -370,7 +370,9 @@ def shard_key_for(term: str, keys: Sequence[str]) -> str | None:
 
 
 #: Score of an entry for one part of a query, by how it matched (see :meth:`IndexReader.search`).
-EXACT, FORM, NAME, PREFIX = 4.0, 2.0, 2.0, 1.0
+#: Each adds the number of occurrences, up to MANY: a passage with the word as typed comes first.
+EXACT, FORM, NAME, PREFIX = 10.0, 2.0, 2.0, 1.0
+MANY = 5
 #: A note counts for this much of a paragraph of the text.
 APPARATUS_WEIGHT = 0.6
 
@@ -453,7 +455,7 @@ class IndexReader:
     def _word(self, part: Part, word: str) -> None:
         shard = self._shard(word)
         exact = decode_postings(shard.get("w", {}).get(word, []))
-        part.add({i: EXACT + n for i, n in exact.items()})
+        part.add({i: EXACT + min(n, MANY) for i, n in exact.items()})
         if exact:
             part.terms.add(word)
         stem = form_key(word)
@@ -463,11 +465,11 @@ class IndexReader:
                 found = self.postings(other)
                 if found:
                     part.terms.add(other)
-                part.add({i: FORM + n for i, n in found.items()})
+                part.add({i: FORM + min(n, MANY) for i, n in found.items()})
         if not part.scores:  # no whole word: the words it begins
             for other, found in self.prefix(word).items():
                 part.terms.add(other)
-                part.add({i: PREFIX + n for i, n in found.items()})
+                part.add({i: PREFIX + min(n, MANY) for i, n in found.items()})
 
     def _names(self, sequence: list[str], start: int) -> tuple[int, list[tuple[int, list[str]]]]:
         """The register names beginning at ``sequence[start]``: (their length in words, [(name number, rest)])."""
@@ -498,7 +500,7 @@ class IndexReader:
                 part = Part("prefix", raw)
                 for other, found in self.prefix(tokens(raw)[0]).items():
                     part.terms.add(other)
-                    part.add({i: (EXACT if other == tokens(raw)[0] else PREFIX) + n for i, n in found.items()})
+                    part.add({i: (EXACT if other == tokens(raw)[0] else PREFIX) + min(n, MANY) for i, n in found.items()})
                 parts.append(part)
                 continue
             for word in tokens(raw):
@@ -545,7 +547,7 @@ class IndexReader:
                             found_ids = self.postings(sequence[0])
                             if found_ids:
                                 part.terms.add(sequence[0])
-                            part.add({i: (EXACT if sequence[0] == run[j] else NAME) + n for i, n in found_ids.items()})
+                            part.add({i: (EXACT if sequence[0] == run[j] else NAME) + min(n, MANY) for i, n in found_ids.items()})
                         else:
                             part.terms.update(sequence)
                             part.add({i: NAME for i in self.phrase(words(form))})

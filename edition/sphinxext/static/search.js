@@ -17,7 +17,7 @@
   const FORMAT = 2;
   const WORD = /[\p{L}\p{N}\p{M}]+/gu;
   // As edition/searchindex.py: scores by how a passage matched, and the weight of a note.
-  const EXACT = 4, FORM = 2, NAME = 2, PREFIX = 1, APPARATUS_WEIGHT = 0.6;
+  const EXACT = 10, FORM = 2, NAME = 2, PREFIX = 1, MANY = 5, APPARATUS_WEIGHT = 0.6;
   const FOLD = {
     "\u2019": "'", "\u201f": "'", "\u02bc": "'", "\u2018": "'", "\u201b": "'", "\uff07": "'",
     "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "ı": "i",
@@ -100,8 +100,9 @@
     this.names = [];
     this.forms = [];
   }
-  Part.prototype.add = function (found, score) {
-    for (const [id, n] of found) this.scores.set(id, Math.max(this.scores.get(id) || 0, score + n));
+  /* found: entry id → occurrences; each entry scores ``score`` plus its occurrences, up to MANY. */
+  Part.prototype.add = function (found, score, raw = false) {
+    for (const [id, n] of found) this.scores.set(id, Math.max(this.scores.get(id) || 0, raw ? n : score + Math.min(n, MANY)));
   };
 
   /* The reader of one index: the query's parts, each with the entries it matches (as IndexReader.parse). */
@@ -180,7 +181,7 @@
         await Promise.all(each.map((p) => word(p, p.text)));
         each.forEach((p) => p.terms.forEach((t) => part.terms.add(t)));
         const common = [...each[0].scores.keys()].filter((id) => each.every((p) => p.scores.has(id)));
-        part.add(new Map(common.map((id) => [id, each.reduce((s, p) => s + p.scores.get(id), 0) / length])), 0);
+        part.add(new Map(common.map((id) => [id, each.reduce((s, p) => s + p.scores.get(id), 0) / length])), 0, true);
       }
       for (const number of numbers) {
         const entryOf = await index.load(`names/${number}.json`);
@@ -294,10 +295,10 @@
     const lines = [];
     for (const part of parts) {
       if (part.kind === "name") {
-        lines.push(`“${part.text}” is a name in the registers: also searched: ${part.searched.join(", ")} `
-          + `(${part.names.join("; ")}), and every passage that names ${part.names.length > 1 ? "them" : "this entry"}.`);
+        lines.push(`also searched: ${part.searched.join(", ")} (${part.names.join("; ")}), `
+          + "and every passage the edition tags with that name in its registers.");
       } else if (part.kind === "word" && part.forms.length) {
-        lines.push(`“${part.text}” also found its forms ${part.forms.join(", ")}.`);
+        lines.push(`also searched: ${part.forms.join(", ")} (other forms of “${part.text}”).`);
       }
     }
     return lines;
