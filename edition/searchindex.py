@@ -34,7 +34,8 @@ index of plain JSON files instead, in an order fixed by the input alone:
 ``names/<n>.json``
     register entry ``n``: its display name, the forms to search for it (display
     name and variants, without the longer ones that hold a one-word form) and the
-    id deltas of the entries with a tagged mention of it;
+    id deltas of the entries with a tagged mention of it that hold none of its
+    one-word forms (*the assassin* tagged as Nikolaev: what the register adds);
 ``entries/<n>.json``
     entries ``n*CHUNK … n*CHUNK+CHUNK-1``: ``[url, title, text]`` each;
 ``persons/<n>.json``
@@ -212,7 +213,10 @@ def _key_in(word: str, keys: set[str]) -> str | None:
 
 def search_forms(forms: Iterable[str]) -> list[str]:
     """The forms of a name worth searching: a form holding a one-word form (*Leonid Nikolaev*, *Nikolaev*) is found through it."""
-    unique = list(dict.fromkeys(f for f in forms if tokens(f)))
+    by_words: dict[tuple[str, ...], str] = {}
+    for form in forms:
+        by_words.setdefault(tuple(tokens(form)), form)  # S.M. Kirov is searched as Kirov
+    unique = [form for found, form in by_words.items() if found]
     single = {tokens(f)[0] for f in unique if len(tokens(f)) == 1}
     return [f for f in unique if len(tokens(f)) == 1 or not single & set(tokens(f))]
 
@@ -288,8 +292,14 @@ def write_index(entries: Sequence[Entry], out: Path, names: Sequence[Name] = ())
     ids = {entry.url: number for number, entry in enumerate(entries)}
     ordered = sorted(names, key=lambda n: n.key)
     for number, name in enumerate(ordered):
-        mentioned = sorted({ids[url] for url in name.urls if url in ids})
-        put(out / "names" / f"{number}.json", {"name": name.display, "forms": search_forms((name.display, *name.forms)), "ids": _deltas(mentioned)})
+        searched = search_forms((name.display, *name.forms))
+        # The tagged mentions that a one-word form does not find already: what the register adds.
+        covered: set[int] = set()
+        for form in searched:
+            if len(tokens(form)) == 1 and tokens(form)[0] in postings:
+                covered.update(decode_postings(postings[tokens(form)[0]]))
+        mentioned = sorted({ids[url] for url in name.urls if url in ids} - covered)
+        put(out / "names" / f"{number}.json", {"name": name.display, "forms": searched, "ids": _deltas(mentioned)})
         for form in dict.fromkeys(" ".join(tokens(f)) for f in (name.display, *name.forms)):
             first, *rest = form.split()
             home = _key_in(first, keys)
