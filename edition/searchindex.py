@@ -16,15 +16,15 @@ index of plain JSON files instead, in an order fixed by the input alone:
     the documents' titles, for the document filter's list (the search page
     loads it after the results);
 ``terms/<hex>.json``
-    a shard of the term dictionary, ``{"w": {term: postings}, "s": {stem: [terms]},
+    a shard of the term dictionary, ``{"w": {term: postings}, "s": {word: [terms]},
     "n": {word: [[name, [words]]]}}``, for every term whose shard key (the longest key
     that is a prefix of the term) is ``<hex>``, the UTF-8 hex of the key. Keys start as
     the first two characters of a term and are lengthened where a shard would exceed
     :data:`SHARD_BYTES`. ``postings`` are id deltas; a delta written negative is
     followed by the number of times the term occurs in that entry (when more than
     once). ``s`` lists the terms that share a word-form key (:func:`form_key`: the
-    Snowball English stem of the term with *-ise* folded to *-ize*) where they are
-    not just the key itself; ``n`` the register names (display names and variants
+    Snowball English stem of the term with *-ise* folded to *-ize*), under each of
+    them when there are several and under the key; ``n`` the register names (display names and variants
     of persons, places, organisations) beginning with the word, each with the rest
     of its words;
 ``pairs/<n>.json``
@@ -278,16 +278,20 @@ def write_index(entries: Sequence[Entry], out: Path, names: Sequence[Name] = ())
     terms = sorted(postings)
     shards: list[tuple[str, list[str]]] = list(_shards(postings, terms, KEY_LENGTH))
     keys = {key for key, _group in shards}
-    # Word forms: the terms sharing a key, kept in the shard where the key itself would be.
+    # Word forms: the terms sharing a key, under each of them (a word of the edition needs no
+    # stemmer in the reader) and under the key (for a word the edition does not hold: Kirovs).
     forms: dict[str, list[str]] = {}
     for term in terms:
         forms.setdefault(form_key(term), []).append(term)
     extra: dict[str, dict[str, dict[str, object]]] = {key: {"s": {}, "n": {}} for key in keys}
     for stem in sorted(forms):
         members = forms[stem]
-        home = _key_in(stem, keys)
-        if home is not None and members != [stem]:
-            extra[home]["s"][stem] = members
+        if members == [stem]:
+            continue
+        for word in dict.fromkeys([stem, *members] if len(members) > 1 else [stem]):
+            home = _key_in(word, keys)
+            if home is not None:
+                extra[home]["s"][word] = members
     # Register names, by their first word.
     ids = {entry.url: number for number, entry in enumerate(entries)}
     ordered = sorted(names, key=lambda n: n.key)
@@ -468,9 +472,11 @@ class IndexReader:
         part.add({i: EXACT + min(n, MANY) for i, n in exact.items()})
         if exact:
             part.terms.add(word)
-        stem = form_key(word)
-        members = self._shard(stem).get("s", {}).get(stem, [stem])
-        for other in members:
+        members = shard.get("s", {}).get(word)
+        if members is None and not exact:
+            stem = form_key(word)
+            members = self._shard(stem).get("s", {}).get(stem, [stem])
+        for other in members or ():
             if other != word:
                 found = self.postings(other)
                 if found:

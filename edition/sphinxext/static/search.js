@@ -144,8 +144,12 @@
       const exact = decode(own((await shard(w)).w, w) || []);
       part.add(exact, EXACT);
       if (exact.size) part.terms.add(w);
-      const stem = formKey(w);
-      const members = own((await shard(stem)).s, stem) || [stem];
+      // A word of the edition finds its forms in its own shard; only another word needs the stemmer.
+      let members = own((await shard(w)).s, w) || [];
+      if (!members.length && !exact.size) {
+        const stem = formKey(w);
+        members = own((await shard(stem)).s, stem) || [stem];
+      }
       const others = members.filter((m) => m !== w);
       const found = await Promise.all(others.map(postings));
       others.forEach((other, n) => {
