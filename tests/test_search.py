@@ -315,8 +315,12 @@ def search_all(page, site_server: str, query: str, order: str = "") -> tuple[lis
     from urllib.parse import quote, urlsplit
 
     page.goto(site_server + "search.html?q=" + quote(query) + (f"&order={order}" if order else ""))
-    page.wait_for_function("() => /passage/.test(document.getElementById('edition-search-status').textContent)",
-                           timeout=30_000)
+    # The status comes first, then the first ten results.
+    page.wait_for_function("""() => {
+        const status = document.getElementById('edition-search-status').textContent;
+        const total = /^\\d+ passage/.test(status) ? parseInt(status, 10) : (/^No passage/.test(status) ? 0 : -1);
+        return total >= 0 && document.querySelectorAll('a.edition-search-result').length >= Math.min(total, 10);
+    }""", timeout=30_000)
     status = page.locator("#edition-search-status").inner_text()
     total = int(status.split()[0]) if status[0].isdigit() else 0
     results = page.locator("a.edition-search-result")
