@@ -167,5 +167,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("edition.sphinxext.workers")
     app.connect("builder-inited", _disable_sphinx_search)
     app.connect("html-collect-pages", _collect_search_page)
+    # Marks the words a search found in the paragraph a result leads to (?highlight=).
+    app.add_js_file("search-found.js", loading_method="defer")
     workers.files_beside_pages(app, "search", _write_index, lambda app: app.builder.name in HTML_BUILDERS)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -257,17 +257,29 @@
     return ranges.some(([a, b]) => a <= id && id < b);
   }
 
-  /* The words of ``text`` that the query's parts matched (as {index, text}). */
+  /* The words of ``text`` that the query's parts matched: each word ({match, hit}), and what the
+     target page is to mark (words, and phrases in quotation marks, as the passage spells them). */
   function matches(text, parts) {
-    const terms = new Set(), prefixes = [];
+    const terms = new Set(), prefixes = [], phrases = [];
     for (const part of parts) {
-      part.terms.forEach((t) => terms.add(t));
+      if (part.kind === "phrase") phrases.push(words(part.text));
+      else part.terms.forEach((t) => terms.add(t));
       if (part.prefix) prefixes.push(part.prefix);
     }
-    return Array.from(text.matchAll(WORD), (m) => {
+    const found = Array.from(text.matchAll(WORD), (m) => {
       const w = fold(m[0]);
       return { match: m, hit: terms.has(w) || prefixes.some((p) => w.startsWith(p)) };
     });
+    const marks = new Set(found.filter((f) => f.hit).map((f) => f.match[0]));
+    const folded = found.map((f) => fold(f.match[0]));
+    for (const phrase of phrases) {
+      for (let i = 0; i + phrase.length <= found.length; i++) {
+        if (!phrase.every((w, k) => folded[i + k] === w)) continue;
+        const spelled = found.slice(i, i + phrase.length).map((f) => { f.hit = true; return f.match[0]; });
+        marks.add(phrase.length > 1 ? `"${spelled.join(" ")}"` : spelled[0]);
+      }
+    }
+    return { found, marks: Array.from(marks) };
   }
 
   /* An excerpt of ``text`` around its first matching word, matches marked. */
@@ -377,14 +389,13 @@
       const page = ids.slice(shown, shown + PAGE);
       const rows = await Promise.all(page.map(searcher.entry));
       for (const [url, title, text] of rows) {
-        const found = matches(text, parts);
+        const { found, marks } = matches(text, parts);
         const item = document.createElement("li");
         const link = document.createElement("a");
         link.className = "edition-search-result";
         const target = new URL(url, document.baseURI);
-        // The matched words, as the passage spells them, for the page's highlighting (?highlight=).
-        const marked = Array.from(new Set(found.filter((f) => f.hit).map((f) => f.match[0])));
-        if (marked.length) target.searchParams.set("highlight", marked.join(" "));
+        // What the passage matched, as it spells it, for the target page to mark (search-found.js).
+        if (marks.length) target.searchParams.set("highlight", marks.join(" "));
         link.href = target.href;
         link.textContent = title;
         item.append(link, excerpt(text, found));
