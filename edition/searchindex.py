@@ -76,8 +76,8 @@ CHUNK = 4
 SHARD_BYTES = 16_000
 #: The shortest shard key.
 KEY_LENGTH = 2
-#: A term in more than one entry of this many is written without its counts per entry.
-COMMON = 10
+#: A term in more than one entry of this many (half) is written without its counts per entry.
+COMMON = 2
 _WORD = re.compile(r"[^\W_]+")
 #: Apostrophes and letters that Unicode decomposition does not reduce to a base letter.
 _FOLD = str.maketrans({
@@ -277,7 +277,7 @@ def write_index(entries: Sequence[Entry], out: Path, names: Sequence[Name] = ())
         for name in entry.persons:
             persons.setdefault(name, array("I")).append(number)
 
-    # A word in more than one passage of COMMON says nothing of how well a passage matches (the,
+    # A word in more than half the passages says nothing of how well a passage matches (the,
     # of): its counts are left out, which keeps the longest posting lists as short as ids alone.
     for term, codes in postings.items():
         if len(codes) > len(entries) // COMMON and any(c < 0 for c in codes):

@@ -355,6 +355,7 @@ def test_every_spelling_of_a_name_finds_every_tagged_mention(browser, site_serve
     plain, _status, _note = search_all(page, site_server, "Pilsudski")
     polish, _status, _note = search_all(page, site_server, "Piłsudski")
     assert set(plain) == set(polish) == {"tei/slides.html#slides-p0037", "tei/slides.html#slides-ednote04"}
+    assert plain == polish == ["tei/slides.html#slides-p0037", "tei/slides.html#slides-ednote04"], "the text before the notes"
     # A name of two words: every tagged mention of Ordzhonikidze, however the passage names him.
     sergo, _status, note = search_all(page, site_server, "Sergo Ordzhonikidze")
     assert tagged("ordzhonikidze") <= set(sergo) and "Sergo Ordzhonikidze" in note
@@ -382,6 +383,11 @@ def test_word_forms_find_each_other_and_the_exact_form_ranks_first(browser, site
         found, _status, _note = search_all(page, site_server, query)
         possessive = {u for u, unit in units.items() if re.search(rf"\b{name}[’'‟]s\b", " ".join(unit.itertext()).lower())}
         assert possessive and possessive <= set(found), (query, possessive - set(found))
+    # Among passages of the text holding the word as typed, those holding it more often come first.
+    stalin, _status, _note = search_all(page, site_server, "Stalin")
+    texts = {u: text for u, _t, text in IndexReader(built_site / BUNDLE_DIR).search("Stalin", limit=10_000)}
+    counts = [min(words(texts[u]).count("stalin"), 5) for u in stalin if "-fn" not in u and "-ednote" not in u]
+    assert counts[0] == 5 and counts == sorted(counts, reverse=True), counts
     # In the order of the edition, on request: the same passages, in the index's order.
     ordered, status, _note = search_all(page, site_server, "collectivization", order="edition")
     assert sorted(ordered) == sorted(american) and ordered != american
