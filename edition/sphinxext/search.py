@@ -12,7 +12,13 @@ This extension therefore
   JavaScript, says so and points to the registers and the contents;
 * records which persons each paragraph or note mentions and which pages are TEI
   documents (``search-mentions.json`` in the doctree directory), for the index's
-  ``person`` filter;
+  ``person`` filter, and every person, place and organisation of the registers with
+  its display name, its variants and the paragraphs and notes that tag it, so that a
+  name finds every spelling and every tagged mention;
+* copies Sphinx's Snowball English stemmer (JavaScript) beside the search page, for
+  the words of a query that the edition does not hold (the forms of the edition's
+  own words are in the index), and adds ``search-found.js`` to every page, which
+  marks the words a result found in the paragraph it leads to;
 * builds the index (:func:`edition.search.build_search_index`) as soon as the last
   document page is written: with ``-j``, in another process while this one renders
   the generated pages (:func:`.workers.files_beside_pages`; at 100× it took 14–16 s
