@@ -285,7 +285,11 @@ def write_index(entries: Sequence[Entry], out: Path, names: Sequence[Name] = ())
             if len(found) > len(entries) // COMMON:
                 postings[term] = array("i", _deltas([i + 1 for i in found]))
     terms = sorted(postings)
-    shards: list[tuple[str, list[str]]] = list(_shards(postings, terms, KEY_LENGTH))
+    # The first words of register names get a shard too when no word of the text begins like them.
+    first_words = {t[0] for n in names for t in (tokens(f) for f in (n.display, *n.forms)) if t}
+    empty = array("i")
+    shards: list[tuple[str, list[str]]] = list(_shards(
+        {w: postings.get(w, empty) for w in first_words} | postings, sorted(first_words | set(postings)), KEY_LENGTH))
     keys = {key for key, _group in shards}
     # Word forms: the terms sharing a key, under each of them (a word of the edition needs no
     # stemmer in the reader) and under the key (for a word the edition does not hold: Kirovs).
@@ -319,7 +323,7 @@ def write_index(entries: Sequence[Entry], out: Path, names: Sequence[Name] = ())
             if home is not None:
                 extra[home]["n"].setdefault(first, []).append([number, rest])
     for key, group in shards:
-        shard: dict[str, object] = {"w": {t: postings[t].tolist() for t in group}}
+        shard: dict[str, object] = {"w": {t: postings[t].tolist() for t in group if t in postings}}
         shard.update({part: data for part, data in extra[key].items() if data})
         put(out / "terms" / f"{shard_name(key)}.json", shard)
     # The phrase index: adjacent pairs in buckets of about SHARD_BYTES.

@@ -450,3 +450,53 @@ def test_a_result_highlights_the_spelling_of_its_passage(browser, site_server):
     assert "Nikolayev" in marked.all_inner_texts()
     assert page.locator("mark.edition-found").count() == marked.count()
     page.close()
+
+
+def test_the_python_reader_answers_as_the_search_page(browser, site_server, built_site: Path):
+    """The bench and the tests read the index with IndexReader: it finds what Chromium finds, in the same order."""
+    page = browser.new_page()
+    for query in ("Nikolaev", "Sergo Ordzhonikidze", "Leningrad opposition", '"the Leningrad opposition"',
+                  "collectivi*", "collectivisation", "Piłsudski Poland", "Kuybyshev Stalin"):
+        found, _status, _note = search_all(page, site_server, query)
+        expected = [u for u, _t, _x in IndexReader(built_site / BUNDLE_DIR).search(query, limit=10_000)]
+        assert found == expected, query
+    page.close()
+
+
+def test_a_new_variant_in_the_registers_is_searched(built_site: Path, tmp_path: Path):
+    """A spelling added to a register entry finds the entry's passages once the index is written again."""
+    from edition.search import build_search_index
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site.resolve(), site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    doctrees = tmp_path / "doctrees"
+    doctrees.mkdir()
+    mentions = json.loads((doctrees_of(built_site) / "search-mentions.json").read_text(encoding="utf-8"))
+    (doctrees / "search-mentions.json").write_text(json.dumps(mentions), encoding="utf-8")
+    build_search_index(site, doctrees)
+    assert not IndexReader(site / BUNDLE_DIR).search("Nikolaeff")
+    mentions["names"]["nikolaev"]["forms"].append("Nikolaeff")
+    (doctrees / "search-mentions.json").write_text(json.dumps(mentions), encoding="utf-8")
+    assert not build_search_index(site, doctrees).skipped
+    reader = IndexReader(site / BUNDLE_DIR)
+    found = {u for u, _t, _x in reader.search("Nikolaeff", limit=100)}
+    assert found == {u for u, _t, _x in IndexReader(site / BUNDLE_DIR).search("Nikolaev", limit=100)} and found
+    assert reader.parts[0].kind == "name" and reader.parts[0].name == "Leonid Nikolaev"
+
+
+def test_a_name_no_passage_spells_still_finds_its_entry(tmp_path: Path):
+    """A variant that no passage uses (Dzhugashvili) finds the tagged mentions and the other spellings."""
+    from edition.searchindex import Entry, Name, write_index
+
+    write_index([
+        Entry("tei/x.html#x-p0001", "x — paragraph 1", "Stalin met Koba.", "X", False),
+        Entry("tei/x.html#x-p0002", "x — paragraph 2", "The General Secretary spoke.", "X", False),
+        Entry("tei/x.html#x-p0003", "x — paragraph 3", "The Vozhd was silent.", "X", False),
+        Entry("tei/x.html#x-p0004", "x — paragraph 4", "A general strike.", "X", False),
+    ], tmp_path, [Name("stalin", "Joseph Stalin", ("Stalin", "Dzhugashvili", "General Secretary"), ("tei/x.html#x-p0003",))])
+    reader = IndexReader(tmp_path)
+    assert [u for u, _t, _x in reader.search("Dzhugashvili")] == [f"tei/x.html#x-p000{n}" for n in (1, 2, 3)]
+    assert reader.parts[0].searched == ["Stalin", "Dzhugashvili", "General Secretary"]
+    # The words of a name still find it anywhere, as words; the phrase is what the register adds.
+    assert {u for u, _t, _x in reader.search("General Secretary")} == {f"tei/x.html#x-p000{n}" for n in (1, 2, 3)}
+    assert [u for u, _t, _x in IndexReader(tmp_path).search("general")] == ["tei/x.html#x-p0002", "tei/x.html#x-p0004"]
