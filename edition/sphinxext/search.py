@@ -58,6 +58,13 @@ def _disable_sphinx_search(app: Sphinx) -> None:
         app.builder.search = False  # type: ignore[attr-defined]
 
 
+def _add_found_script(app: Sphinx) -> None:
+    # Marks the words a search found in the paragraph a result leads to (?highlight=); the
+    # site's pages only: an EPUB has no search page.
+    if app.builder.name in HTML_BUILDERS:
+        app.add_js_file("search-found.js", loading_method="defer")
+
+
 def _search_body(app: Sphinx) -> str:
     """The search page's content: the search form, the result list and the no-script message."""
     builder = app.builder
@@ -173,7 +180,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("edition.sphinxext.workers")
     app.connect("builder-inited", _disable_sphinx_search)
     app.connect("html-collect-pages", _collect_search_page)
-    # Marks the words a search found in the paragraph a result leads to (?highlight=).
-    app.add_js_file("search-found.js", loading_method="defer")
+    app.connect("builder-inited", _add_found_script)
     workers.files_beside_pages(app, "search", _write_index, lambda app: app.builder.name in HTML_BUILDERS)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
