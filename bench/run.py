@@ -64,7 +64,8 @@ STAGE_RE = re.compile(r"edition: html done \((.*)\)")
 STAGE_ITEM = re.compile(r"([\w-]+) ([\d.]+)s")
 CHROMIUM = Path("/usr/bin/chromium")
 #: A word of the edition's running text, and one only in a footnote of the dissertation.
-QUERIES = ("Kirov", "Rikoshet")
+#: A name the registers expand (Kirov, Kostrikov, his tagged mentions), a rare word, a phrase, a variant.
+QUERIES = ("Kirov", "Rikoshet", '"Leningrad opposition"', "Nikolayev")
 
 
 def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
@@ -146,6 +147,8 @@ def query_bytes(site: Path, query: str) -> tuple[int, int]:
     import threading
     from functools import partial
 
+    from urllib.parse import quote
+
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -162,7 +165,7 @@ def query_bytes(site: Path, query: str) -> tuple[int, int]:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page()
             page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if f"/{BUNDLE_DIR}/" in r.url and r.ok else None)
-            page.goto(base + "search.html?q=" + query)
+            page.goto(base + "search.html?q=" + quote(query))
             page.locator("a.edition-search-result").first.wait_for(timeout=120_000)
             page.wait_for_load_state("networkidle")
             browser.close()
