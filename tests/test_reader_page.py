@@ -112,3 +112,130 @@ def test_the_sidebar_does_not_narrow_the_text(browser, site_server: str) -> None
         assert text["width"] >= 36 * 17 - 1  # the measure: 36em of 17 px
     finally:
         context.close()
+
+
+# --- The reading toolbar (reader.js) -------------------------------------------------------
+
+OPTIONS_KEY = "kirov-edition:reading-options"
+ALL_ON = '{"highlight": {"persons": true, "places": true, "orgs": true, "dates": true}, "hidden": {}}'
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until ``selector`` has the keyboard focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} is not reached with Tab")
+
+
+def test_highlighting_toggles_by_keyboard_and_persists(browser, site_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_server}tei/dikova.html")
+        name = page.locator(f"#{PARAGRAPH} a.persname").first
+        background = "a => getComputedStyle(a).backgroundColor"
+        assert name.evaluate(background) == "rgba(0, 0, 0, 0)"
+        tab_to(page, "#reader-highlight-persons")
+        page.keyboard.press("Space")
+        assert page.is_checked("#reader-highlight-persons")
+        assert name.evaluate(background) != "rgba(0, 0, 0, 0)"
+        assert page.locator("div.reader-toolbar [role=status]").text_content() == "Persons highlighted."
+        # The checkbox is named by its label (the legend of the colour).
+        assert page.get_by_role("checkbox", name="Persons").is_checked()
+        page.reload()
+        assert page.is_checked("#reader-highlight-persons")
+        assert name.evaluate(background) != "rgba(0, 0, 0, 0)"
+        # Across pages: another document is highlighted too.
+        page.goto(f"{site_server}tei/article.html")
+        assert "hl-persons" in page.evaluate("document.documentElement.className")
+        tab_to(page, "#reader-highlight-persons")
+        page.keyboard.press("Space")
+        page.goto(f"{site_server}tei/dikova.html")
+        assert name.evaluate(background) == "rgba(0, 0, 0, 0)"
+    finally:
+        context.close()
+
+
+def test_apparatus_layers_hide_by_keyboard_and_persist(browser, site_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_server}tei/dikova.html")
+        note = page.locator("aside.footnote.fn").first
+        callout = page.locator("a.fn-ref").first
+        names = page.locator(f"#{PARAGRAPH} ~ div.apparatus p.names-entry")
+        assert note.is_visible() and callout.is_visible() and names.is_visible()
+        tab_to(page, "#reader-layer-footnotes")
+        page.keyboard.press("Space")
+        assert not note.is_visible() and not callout.is_visible()
+        assert "hidden" in page.locator("div.reader-toolbar [role=status]").text_content()
+        tab_to(page, "#reader-layer-names")
+        page.keyboard.press("Space")
+        assert not names.is_visible()
+        # An apparatus with nothing left to show takes no room.
+        assert not page.locator(f"#{PARAGRAPH} ~ div.apparatus").is_visible()
+        page.reload()
+        assert not note.is_visible() and not names.is_visible()
+        assert not page.is_checked("#reader-layer-footnotes")
+        page.check("#reader-layer-footnotes")
+        page.check("#reader-layer-names")
+        assert note.is_visible() and names.is_visible()
+    finally:
+        context.close()
+
+
+def test_without_scripts_no_toolbar_and_every_layer_shown(browser, site_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_server}tei/dikova.html")
+        assert page.locator("div.reader-toolbar").count() == 0
+        assert page.locator("aside.footnote.fn").first.is_visible()
+        assert page.locator("p.names-entry").first.is_visible()
+    finally:
+        context.close()
+
+
+# --- Accessibility and screenshots ---------------------------------------------------------
+
+AXE = ARTIFACTS.parents[1] / "tools" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("options", ["{}", ALL_ON], ids=["highlighting-off", "highlighting-on"])
+def test_no_serious_accessibility_violations_with_highlighting(browser, site_server: str, options: str) -> None:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run 'make test-deps'")
+    # The page's own Content-Security-Policy forbids injected scripts: axe needs it bypassed.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_server}tei/dikova.html")
+        page.evaluate("([k, v]) => localStorage.setItem(k, v)", [OPTIONS_KEY, options])
+        page.reload()
+        assert ("hl-persons" in page.evaluate("document.documentElement.className")) == (options == ALL_ON)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("""async () => (await axe.run()).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => `${v.id} (${v.impact}) x${v.nodes.length}: ${v.nodes[0].target.join(' ')}`)""")
+        assert not violations, violations
+    finally:
+        context.close()
+
+
+def test_screenshots_of_the_reader_page(browser, site_server: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in (1400, 1000, 390):
+        for state, options in (("off", "{}"), ("on", ALL_ON)):
+            context = browser.new_context(viewport={"width": width, "height": 1000})
+            page = context.new_page()
+            page.goto(f"{site_server}tei/dikova.html")
+            page.evaluate("([k, v]) => localStorage.setItem(k, v)", [OPTIONS_KEY, options])
+            page.goto(f"{site_server}tei/dikova.html#dikova-p0001")
+            page.reload()
+            page.evaluate("window.scrollTo(0, 0)")
+            path = ARTIFACTS / f"reader-dikova-{width}-highlight-{state}.png"
+            page.screenshot(path=str(path))
+            context.close()
+            assert path.stat().st_size > 10_000
