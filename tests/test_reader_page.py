@@ -239,3 +239,59 @@ def test_screenshots_of_the_reader_page(browser, site_server: str) -> None:
             page.screenshot(path=str(path))
             context.close()
             assert path.stat().st_size > 10_000
+
+
+# --- Tables: the apparatus under the table ----------------------------------------------
+
+#: Table 1 of the dissertation; its header cell 1.10.1934 is an emendation of the source's 1.10.1034.
+TABLE = "dikova-table2"
+TABLE_MARK = "dikova-row38-em1"
+
+
+def test_a_cells_apparatus_entry_stands_under_its_table() -> None:
+    """In the XSLT's doctree: the mark in the cell, the entry in the apparatus right after the table."""
+    from edition.documents import TEI_DIR
+    from edition.transform import transformer
+    from lxml import etree
+
+    out = etree.fromstring(transformer().transform(TEI_DIR / "dikova.xml", reading="edited").xml.encode())
+    (table,) = out.xpath(f"//table[@ids='{TABLE}']")
+    assert table.xpath(f".//entry//reference[@ids='{TABLE_MARK}']"), "the mark stays in its cell"
+    assert not table.xpath(".//container[contains(concat(' ', @classes, ' '), ' apparatus ')]"), \
+        "no apparatus inside the table"
+    after = table.getnext()
+    assert after.tag == "container" and "apparatus" in after.get("classes").split()
+    assert after.xpath(f"paragraph[@ids='{TABLE_MARK}-app']"), "the cell's emendation is under the table"
+    assert after.xpath("footnote[@ids='dikova-fn203']"), "the caption's note too"
+
+
+def test_table_1_in_the_browser(browser, site_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_server}tei/dikova.html")
+        entry = page.locator(f"#{TABLE_MARK}-app")
+        assert entry.evaluate("e => e.closest('table') === null")
+        table = page.locator(f"#{TABLE}").bounding_box()
+        box = entry.bounding_box()
+        assert box["y"] >= table["y"] + table["height"], "the entry is under the table"
+        # The header cell holds the date and its mark only: one line, not a stacked column.
+        cell = page.locator(f"#{TABLE_MARK}").evaluate("a => { const r = a.closest('th').getBoundingClientRect(); return r.height; }")
+        row = page.locator("#dikova-row39 td").first.evaluate("e => e.getBoundingClientRect().height")
+        assert cell <= row * 1.5
+        # Mark → entry → back, by their links.
+        page.click(f"#{TABLE_MARK}-ref")
+        assert page.url.endswith(f"#{TABLE_MARK}-app")
+        page.click(f"#{TABLE_MARK}-app a.em-backref")
+        assert page.url.endswith(f"#{TABLE_MARK}")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        # The table, its apparatus and its chart in one picture.
+        page.set_viewport_size({"width": 1400, "height": 1200})
+        page.locator(f"#{TABLE}").evaluate("t => t.scrollIntoView()")
+        top = page.locator(f"#{TABLE}").bounding_box()
+        chart = page.locator(f"#{TABLE}-chart").bounding_box()
+        clip = {"x": 0, "y": max(top["y"] - 10, 0), "width": 1400,
+                "height": min(chart["y"] + chart["height"] - top["y"] + 20, 1200)}
+        page.screenshot(path=str(ARTIFACTS / "reader-table1-chart.png"), clip=clip)
+    finally:
+        context.close()
