@@ -295,3 +295,35 @@ def test_table_1_in_the_browser(browser, site_server: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "reader-table1-chart.png"), clip=clip)
     finally:
         context.close()
+
+
+# --- Lost notes: one line per paragraph -------------------------------------------------
+
+def test_lost_notes_of_a_paragraph_are_one_line(browser, site_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_server}tei/dikova.html")
+        app = page.locator(f"#{PARAGRAPH} ~ div.apparatus")
+        assert app.locator("aside.footnote.missing").count() == 0
+        line = app.locator("p.lost-notes")
+        assert line.count() == 1
+        assert line.text_content() == "notes 137–138: text not preserved in the source"
+        assert line.evaluate("p => p.getClientRects().length") == 1
+        height = line.evaluate("p => p.getBoundingClientRect().height")
+        assert height < 2 * float(line.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")) * 1.5, "one line"
+        # Each callout keeps its link target, and the numbers link back.
+        for number in ("137", "138"):
+            page.click(f"#dikova-fn{number}-ref")
+            assert page.url.endswith(f"#dikova-fn{number}")
+            assert page.locator(f"#dikova-fn{number}").evaluate("e => e.closest('p.lost-notes') !== null")
+        page.click("#dikova-fn138")
+        assert page.url.endswith("#dikova-fn138-ref")
+        # A run of four: the notes between keep their ids in the line.
+        for between in ("030", "031"):
+            assert page.locator(f"#dikova-fn{between}").evaluate("e => e.closest('p.lost-notes').textContent") \
+                == "notes 29–32: text not preserved in the source"
+        total = page.locator("p.lost-notes").count()
+        assert page.locator("aside.footnote.missing").count() == 0 and total < 309
+    finally:
+        context.close()
