@@ -327,3 +327,31 @@ def test_lost_notes_of_a_paragraph_are_one_line(browser, site_server: str) -> No
         assert page.locator("aside.footnote.missing").count() == 0 and total < 309
     finally:
         context.close()
+
+
+# --- Print ------------------------------------------------------------------------------
+
+def test_a_printed_document_page(browser, site_server: str) -> None:
+    """Chromium's print: the text with its notes, no navigation or toolbar, headings kept with what follows."""
+    context = browser.new_context(viewport={"width": 800, "height": 1100})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_server}tei/dikova.html")
+        page.emulate_media(media="print")
+        for chrome in ("div.sphinxsidebar", "div.reader-toolbar", "p.parallel-link", "a.cite-link"):
+            assert not page.locator(chrome).first.is_visible(), f"{chrome} is printed"
+        assert page.locator("#dikova-p0007").is_visible()
+        assert page.locator("aside.footnote.fn").first.is_visible(), "the notes are printed"
+        assert page.locator("a.fn-ref").first.is_visible()
+        for selector in ("h2", "h3"):
+            assert page.locator(selector).first.evaluate("h => getComputedStyle(h).breakAfter") == "avoid"
+        # The apparatus stands below its paragraph, inside the printed width.
+        text = page.locator("#dikova-p0007").bounding_box()
+        app = page.locator("#dikova-p0007 ~ div.apparatus").bounding_box()
+        assert app["y"] >= text["y"] + text["height"] - 0.5
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "reader-dikova-print.png"))
+        page.pdf(path=str(ARTIFACTS / "reader-dikova-print.pdf"), format="A4")
+        assert (ARTIFACTS / "reader-dikova-print.pdf").stat().st_size > 100_000
+    finally:
+        context.close()
