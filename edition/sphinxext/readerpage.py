@@ -23,6 +23,8 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from edition.sphinxext.epub import is_epub
+
 #: What the collapsed line says after the notes' numbers.
 LOST = "text not preserved in the source"
 
@@ -86,7 +88,7 @@ def collapsed(run: list[nodes.footnote]) -> nodes.paragraph:
 
 def collapse_lost_notes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """The web page's apparatus: each run of lost notes becomes one line (not in EPUB or PDF)."""
-    if app.builder.format != "html" or app.builder.name.startswith("epub"):
+    if app.builder.format != "html" or is_epub(app):
         return
     for apparatus in list(doctree.findall(nodes.container)):
         if "apparatus" not in apparatus["classes"]:
@@ -98,8 +100,14 @@ def collapse_lost_notes(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 
+def _builder_inited(app: Sphinx) -> None:
+    # The EPUB has its own layout (edition-epub.css) and no scripts of the site's.
+    if app.builder.format == "html" and not is_epub(app):
+        app.add_css_file("reader.css")
+        app.add_js_file("reader.js", loading_method="defer")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_css_file("reader.css")
-    app.add_js_file("reader.js", loading_method="defer")
+    app.connect("builder-inited", _builder_inited)
     app.connect("doctree-resolved", collapse_lost_notes)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
