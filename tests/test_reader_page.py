@@ -7,6 +7,9 @@ last, short line of the paragraph is left out). Screenshots go to ``_build/test-
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
 from conftest import ARTIFACTS
@@ -40,14 +43,21 @@ LINES = """
 """
 
 
-def measure(browser, url: str, width: int, paragraph: str = PARAGRAPH) -> dict:
-    context = browser.new_context(viewport={"width": width, "height": 1000})
+@contextmanager
+def opened(browser, **options) -> Iterator:
+    """A page in a browser context of its own (its own localStorage), closed afterwards."""
+    options.setdefault("viewport", {"width": 1400, "height": 1000})
+    context = browser.new_context(**options)
     try:
-        page = context.new_page()
-        page.goto(url)
-        return page.evaluate(LINES, paragraph)
+        yield context.new_page()
     finally:
         context.close()
+
+
+def measure(browser, url: str, width: int, paragraph: str = PARAGRAPH) -> dict:
+    with opened(browser, viewport={"width": width, "height": 1000}) as page:
+        page.goto(url)
+        return page.evaluate(LINES, paragraph)
 
 
 @pytest.mark.parametrize("width", [1400, 1000])
@@ -80,9 +90,7 @@ def test_on_a_phone_the_apparatus_is_below(browser, site_server: str) -> None:
 
 def test_names_are_calm_but_still_links(browser, site_server: str) -> None:
     """No underline (nor the theme's dotted border) on a name by default; focus shows it and its card."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
+    with opened(browser) as page:
         page.goto(f"{site_server}tei/dikova.html")
         name = page.locator(f"#{PARAGRAPH} a.persname").first
         style = name.evaluate("""a => { const s = getComputedStyle(a), p = getComputedStyle(a.parentElement);
@@ -96,22 +104,16 @@ def test_names_are_calm_but_still_links(browser, site_server: str) -> None:
         name.focus()
         assert card.is_visible(), "the register card shows on keyboard focus"
         assert name.evaluate("a => getComputedStyle(a).outlineStyle") != "none"
-    finally:
-        context.close()
 
 
 def test_the_sidebar_does_not_narrow_the_text(browser, site_server: str) -> None:
     """At 1400 px the sidebar stands left of the text, and the text still has its full measure."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
+    with opened(browser) as page:
         page.goto(f"{site_server}tei/dikova.html")
         side = page.locator("div.sphinxsidebar").bounding_box()
         text = page.locator(f"#{PARAGRAPH}").bounding_box()
         assert side["x"] + side["width"] <= text["x"]
         assert text["width"] >= 36 * 17 - 1  # the measure: 36em of 17 px
-    finally:
-        context.close()
 
 
 # --- The reading toolbar (reader.js) -------------------------------------------------------
@@ -130,9 +132,7 @@ def tab_to(page, selector: str, limit: int = 80) -> None:
 
 
 def test_highlighting_toggles_by_keyboard_and_persists(browser, site_server: str) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
+    with opened(browser) as page:
         page.goto(f"{site_server}tei/dikova.html")
         name = page.locator(f"#{PARAGRAPH} a.persname").first
         background = "a => getComputedStyle(a).backgroundColor"
@@ -154,14 +154,10 @@ def test_highlighting_toggles_by_keyboard_and_persists(browser, site_server: str
         page.keyboard.press("Space")
         page.goto(f"{site_server}tei/dikova.html")
         assert name.evaluate(background) == "rgba(0, 0, 0, 0)"
-    finally:
-        context.close()
 
 
 def test_apparatus_layers_hide_by_keyboard_and_persist(browser, site_server: str) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
+    with opened(browser) as page:
         page.goto(f"{site_server}tei/dikova.html")
         note = page.locator("aside.footnote.fn").first
         callout = page.locator("a.fn-ref").first
@@ -182,20 +178,14 @@ def test_apparatus_layers_hide_by_keyboard_and_persist(browser, site_server: str
         page.check("#reader-layer-footnotes")
         page.check("#reader-layer-names")
         assert note.is_visible() and names.is_visible()
-    finally:
-        context.close()
 
 
 def test_without_scripts_no_toolbar_and_every_layer_shown(browser, site_server: str) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, java_script_enabled=False)
-    try:
-        page = context.new_page()
+    with opened(browser, java_script_enabled=False) as page:
         page.goto(f"{site_server}tei/dikova.html")
         assert page.locator("div.reader-toolbar").count() == 0
         assert page.locator("aside.footnote.fn").first.is_visible()
         assert page.locator("p.names-entry").first.is_visible()
-    finally:
-        context.close()
 
 
 # --- Accessibility and screenshots ---------------------------------------------------------
@@ -208,9 +198,7 @@ def test_no_serious_accessibility_violations_with_highlighting(browser, site_ser
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run 'make test-deps'")
     # The page's own Content-Security-Policy forbids injected scripts: axe needs it bypassed.
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
+    with opened(browser, bypass_csp=True) as page:
         page.goto(f"{site_server}tei/dikova.html")
         page.evaluate("([k, v]) => localStorage.setItem(k, v)", [OPTIONS_KEY, options])
         page.reload()
@@ -220,24 +208,18 @@ def test_no_serious_accessibility_violations_with_highlighting(browser, site_ser
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
             .map(v => `${v.id} (${v.impact}) x${v.nodes.length}: ${v.nodes[0].target.join(' ')}`)""")
         assert not violations, violations
-    finally:
-        context.close()
 
 
 def test_screenshots_of_the_reader_page(browser, site_server: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for width in (1400, 1000, 390):
         for state, options in (("off", "{}"), ("on", ALL_ON)):
-            context = browser.new_context(viewport={"width": width, "height": 1000})
-            page = context.new_page()
-            page.goto(f"{site_server}tei/dikova.html")
-            page.evaluate("([k, v]) => localStorage.setItem(k, v)", [OPTIONS_KEY, options])
-            page.goto(f"{site_server}tei/dikova.html#dikova-p0001")
-            page.reload()
-            page.evaluate("window.scrollTo(0, 0)")
             path = ARTIFACTS / f"reader-dikova-{width}-highlight-{state}.png"
-            page.screenshot(path=str(path))
-            context.close()
+            with opened(browser, viewport={"width": width, "height": 1000}) as page:
+                page.goto(f"{site_server}tei/dikova.html")
+                page.evaluate("([k, v]) => localStorage.setItem(k, v)", [OPTIONS_KEY, options])
+                page.reload()
+                page.screenshot(path=str(path))
             assert path.stat().st_size > 10_000
 
 
@@ -266,9 +248,7 @@ def test_a_cells_apparatus_entry_stands_under_its_table() -> None:
 
 
 def test_table_1_in_the_browser(browser, site_server: str) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
+    with opened(browser) as page:
         page.goto(f"{site_server}tei/dikova.html")
         entry = page.locator(f"#{TABLE_MARK}-app")
         assert entry.evaluate("e => e.closest('table') === null")
@@ -293,16 +273,12 @@ def test_table_1_in_the_browser(browser, site_server: str) -> None:
         clip = {"x": 0, "y": max(top["y"] - 10, 0), "width": 1400,
                 "height": min(chart["y"] + chart["height"] - top["y"] + 20, 1200)}
         page.screenshot(path=str(ARTIFACTS / "reader-table1-chart.png"), clip=clip)
-    finally:
-        context.close()
 
 
 # --- Lost notes: one line per paragraph -------------------------------------------------
 
 def test_lost_notes_of_a_paragraph_are_one_line(browser, site_server: str) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
+    with opened(browser) as page:
         page.goto(f"{site_server}tei/dikova.html")
         app = page.locator(f"#{PARAGRAPH} ~ div.apparatus")
         assert app.locator("aside.footnote.missing").count() == 0
@@ -325,17 +301,13 @@ def test_lost_notes_of_a_paragraph_are_one_line(browser, site_server: str) -> No
                 == "notes 29–32: text not preserved in the source"
         total = page.locator("p.lost-notes").count()
         assert page.locator("aside.footnote.missing").count() == 0 and total < 309
-    finally:
-        context.close()
 
 
 # --- Print ------------------------------------------------------------------------------
 
 def test_a_printed_document_page(browser, site_server: str) -> None:
     """Chromium's print: the text with its notes, no navigation or toolbar, headings kept with what follows."""
-    context = browser.new_context(viewport={"width": 800, "height": 1100})
-    try:
-        page = context.new_page()
+    with opened(browser, viewport={"width": 800, "height": 1100}) as page:
         page.goto(f"{site_server}tei/dikova.html")
         page.emulate_media(media="print")
         for chrome in ("div.sphinxsidebar", "div.reader-toolbar", "p.parallel-link", "a.cite-link"):
@@ -353,5 +325,3 @@ def test_a_printed_document_page(browser, site_server: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "reader-dikova-print.png"))
         page.pdf(path=str(ARTIFACTS / "reader-dikova-print.pdf"), format="A4")
         assert (ARTIFACTS / "reader-dikova-print.pdf").stat().st_size > 100_000
-    finally:
-        context.close()
