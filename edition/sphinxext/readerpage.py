@@ -72,10 +72,17 @@ def collapsed(run: list[nodes.footnote]) -> nodes.paragraph:
     numbers = [int(label) if label.isdigit() else None for label in map(_label, run)]
     consecutive = None not in numbers and numbers == list(range(numbers[0], numbers[0] + len(run)))
     if len(run) > 1 and consecutive:
-        # The first and the last number link to their callouts; the notes between keep
-        # their ids (their callouts' link targets) in the dash.
+        # "29–32": the first and the last number link to their callouts. The numbers between
+        # are there too, each with its note's id (its callout's link target, a search record),
+        # shown to screen readers and hidden on the screen: "29, 30, 31–32".
         line += _number(run[0])
-        line += nodes.inline("", "–", *(nodes.inline("", "", ids=list(n["ids"])) for n in run[1:-1]))
+        if len(run) > 2:
+            between = nodes.inline("", "", classes=["lost-between"])
+            for note in run[1:-1]:
+                between += nodes.Text(", ")
+                between += nodes.inline("", _label(note), ids=list(note["ids"]), classes=["lost-note"])
+            line += between
+        line += nodes.Text("–")
         line += _number(run[-1])
     else:
         for index, note in enumerate(run):
@@ -100,9 +107,16 @@ def collapse_lost_notes(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 
+#: The reader's page's own static files (web site only).
+STATIC_FILES = ("reader.css", "reader.js")
+
+
 def _builder_inited(app: Sphinx) -> None:
-    # The EPUB has its own layout (edition-epub.css) and no scripts of the site's.
-    if app.builder.format == "html" and not is_epub(app):
+    # The EPUB has its own layout (edition-epub.css) and no scripts of the site's: the files
+    # stay out of its package too (Sphinx copies every static file to its folder).
+    if is_epub(app):
+        app.config.epub_exclude_files = [*app.config.epub_exclude_files, *(f"_static/{f}" for f in STATIC_FILES)]
+    elif app.builder.format == "html":
         app.add_css_file("reader.css")
         app.add_js_file("reader.js", loading_method="defer")
 
