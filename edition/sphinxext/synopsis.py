@@ -469,7 +469,7 @@ def _charts(path: str, mtime: float) -> dict[str, chart.Chart]:
 
 
 def insert_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put each table's chart right after the table (HTML output)."""
+    """Put each table's chart right after the table and its apparatus (HTML output)."""
     if app.builder.format != "html":
         return
     source = Path(app.env.doc2path(docname))
@@ -486,7 +486,10 @@ def insert_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             f"<figcaption>Chart of {html.escape(data.caption or table_id)} Drawn from the figures of the table "
             f"above, which remains the data of record.{notes}</figcaption></figure>"
         )
-        table.parent.insert(table.parent.index(table) + 1, nodes.raw("", markup, format="html"))
+        at = table.parent.index(table) + 1
+        if at < len(table.parent) and "apparatus" in table.parent[at].get("classes", ()):
+            at += 1  # the table's apparatus stays right under the table
+        table.parent.insert(at, nodes.raw("", markup, format="html"))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
