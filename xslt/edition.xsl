@@ -26,6 +26,7 @@
   <xsl:include href="readings.xsl"/>
   <xsl:include href="inline.xsl"/>
   <xsl:include href="unhandled.xsl"/>
+  <xsl:include href="recovery.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
   <xsl:mode name="m:docutils" on-no-match="shallow-skip"/>

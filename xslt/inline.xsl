@@ -50,7 +50,7 @@
 
   <!-- Links inside the document, or out of it. A pointer that leads nowhere is shown and reported. -->
   <xsl:template match="ref | ptr" mode="m:docutils">
-    <xsl:variable name="target" as="xs:string" select="tokenize(normalize-space(@target), ' ')[1]"/>
+    <xsl:variable name="target" as="xs:string" select="(tokenize(normalize-space(@target), ' ')[1], '')[1]"/>
     <!-- A fragment: '#id', or a bare id as some projects write it (no scheme, path or extension). -->
     <xsl:variable name="fragment" as="xs:string?"
         select="if (starts-with($target, '#')) then substring($target, 2)
