@@ -98,7 +98,8 @@
       use="f:owner(.) ! generate-id(.)"/>
   <xsl:key name="f:names-by-owner"
       match="(persName | placeName | orgName | rs | name)[(@ref, @key)[normalize-space()]]
-             [not(ancestor::*[f:behaviour(.) = 'hidden'] | ancestor::sic | ancestor::orig | ancestor::fw)]"
+             [not(ancestor::*[f:behaviour(.) = 'hidden'] | ancestor::sic | ancestor::orig | ancestor::fw)]
+             [empty(f:entry-of(.))]"
       use="f:owner(.)[exists(f:register(current()))] ! generate-id(.)"/>
 
   <!--

@@ -22,6 +22,7 @@
   <xsl:include href="tables.xsl"/>
   <xsl:include href="figures.xsl"/>
   <xsl:include href="names.xsl"/>
+  <xsl:include href="entries.xsl"/>
   <xsl:include href="pages.xsl"/>
   <xsl:include href="readings.xsl"/>
   <xsl:include href="inline.xsl"/>
@@ -31,6 +32,8 @@
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
   <xsl:mode name="m:docutils" on-no-match="shallow-skip"/>
   <xsl:mode name="m:apparatus" on-no-match="shallow-skip"/>
+  <xsl:mode name="m:entry" on-no-match="shallow-skip"/>
+  <xsl:mode name="m:entry-inline" on-no-match="shallow-skip"/>
   <xsl:mode on-no-match="shallow-skip"/>
 
   <xsl:template match="/">

@@ -197,7 +197,7 @@
   <!-- Does this element become a link? (A link may not hold another.) -->
   <xsl:function name="f:makes-link" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="exists($e/(self::ref | self::ptr)) or f:name-links($e)"/>
+    <xsl:sequence select="exists($e/(self::ref | self::ptr)) or f:name-links($e) or f:entry-links($e)"/>
   </xsl:function>
 
   <!-- The mark of an emendation in the edited text: the new reading, linked to its row in the

@@ -27,6 +27,7 @@
       </xsl:call-template>
       <xsl:call-template name="t:apparatus"/>
       <xsl:call-template name="t:emendation-list"/>
+      <xsl:call-template name="t:file-lists"/>
     </section>
   </xsl:template>
 
