@@ -58,3 +58,41 @@ def test_a_list_in_the_back_renders_where_it_stands_with_entries() -> None:
     assert "Zell am See" in text(entry) and "47.3, 12.8" in text(entry)
     assert not entry.xpath(".//reference")  # a script address is never a link
     assert out.xpath("//reference[@refid='zell']")[0].text == "Zell"
+
+
+WITNESSES = """<listWit><witness xml:id="N" n="N"><label>N</label>—codex Neapolitanus</witness>
+  <witness xml:id="A"><label>A</label>—codex Leidensis</witness><witness n="Byz">Byzantine text</witness></listWit>
+  <listBibl><bibl xml:id="Markland" n="Markland">Markland, J.</bibl></listBibl>"""
+
+
+def test_critical_apparatus_of_parallel_segmentation() -> None:
+    body = """<lg><l n="1">Saepe <app xml:id="a1"><lem wit="#N">dura</lem><rdgGrp><rdg wit="#A">iura</rdg>
+      <rdg wit="Byz">iure</rdg></rdgGrp><rdg wit="#A #N"/><note target="#r1">perhaps</note>
+      <rdg xml:id="r1" source="#Markland">signa</rdg><witDetail wit="#A" target="#r1" type="corrector">a.c.</witDetail></app> timebam</l>
+      <l n="2">hac <app><lem>tamen</lem><rdg wit="#N"><lacunaStart/></rdg><note>a note of the app</note></app> excepta</l></lg>"""
+    out = render(tei(body, source=WITNESSES))
+    [line] = out.xpath("//paragraph[contains(@classes, 'l')][starts-with(normalize-space(.), 'Saepe')]")
+    assert text(line).startswith("Saepe dura timebam")  # the lemma only
+    [entry] = out.xpath("//paragraph[@ids='a1-app']")
+    assert text(entry).startswith("1 dura N ] iura A, iure Byz; om. A N; signa Markland (corrector: A a.c.)")
+    assert entry.xpath("reference[@classes='app-backref']/@refid") == ["a1"]
+    assert [s.get("refid") for s in entry.xpath(".//reference[contains(@classes, 'siglum')]")] == ["N", "A", "A", "N", "Markland", "A"]
+    # The note inside the app keeps its callout, after the reading it points to, and links back.
+    [callout] = entry.xpath(".//footnote_reference")
+    [note] = out.xpath(f"//footnote[@ids='{callout.get('refid')}']")
+    assert note.get("backrefs") == callout.get("ids") and "perhaps" in text(note)
+    second = out.xpath("//paragraph[contains(@classes, 'app-entry')]")[1]
+    assert "tamen ] ⸢N lacuna begins⸣ N" in text(second) and second.xpath(".//footnote_reference")
+    assert "#" not in "".join(out.xpath("//paragraph[contains(@classes, 'app-entry')]//text()"))
+    # The conspectus siglorum.
+    conspectus = out.xpath("//section[contains(@classes, 'file-list')][title='Witnesses (conspectus siglorum)']")[0]
+    assert [c.get("ids") for c in conspectus.xpath(".//container[contains(@classes, 'witness')]")][:2] == ["N", "A"]
+
+
+def test_an_app_of_whole_lines_stands_between_the_lines() -> None:
+    body = """<lg><l n="7">before</l><app xml:id="b"><lem source="#Markland"><l n="8">kept one</l><l n="9">kept two</l></lem>
+      <rdg wit="#A"/></app><app><rdg wit="#N"><secl><l copyOf="#l8"/></secl></rdg></app><l n="10">after</l></lg>"""
+    out = render(tei(body, source=WITNESSES))
+    assert [text(p) for p in out.xpath("//paragraph[contains(@classes, ' l') or @classes='l']")] == [
+        "before", "kept one", "kept two", "after"]
+    assert text(out.xpath("//paragraph[@ids='b-app']")[0]) == "↑ ll. 8–9 Markland ] om. A"

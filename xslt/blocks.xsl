@@ -63,9 +63,11 @@
     <xsl:variable name="names" as="element()*"
         select="if (f:edited() and not($owner/self::note))
                 then key('f:names-by-owner', generate-id($owner), root($owner)) else ()"/>
-    <xsl:if test="exists($notes | $emendations | $names)">
+    <xsl:variable name="variants" as="element()*"
+        select="key('f:apps-by-owner', generate-id($owner), root($owner)) | $owner/self::app[f:is-block(.)]"/>
+    <xsl:if test="exists($notes | $emendations | $names | $variants)">
       <container classes="apparatus">
-        <xsl:apply-templates select="$notes | $emendations" mode="m:apparatus"/>
+        <xsl:apply-templates select="$variants | $notes | $emendations" mode="m:apparatus"/>
         <xsl:call-template name="t:apparatus-names">
           <xsl:with-param name="names" select="$names"/>
         </xsl:call-template>

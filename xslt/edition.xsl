@@ -25,6 +25,7 @@
   <xsl:include href="entries.xsl"/>
   <xsl:include href="pages.xsl"/>
   <xsl:include href="readings.xsl"/>
+  <xsl:include href="variants.xsl"/>
   <xsl:include href="inline.xsl"/>
   <xsl:include href="unhandled.xsl"/>
   <xsl:include href="recovery.xsl"/>
@@ -33,6 +34,7 @@
   <xsl:mode name="m:docutils" on-no-match="shallow-skip"/>
   <xsl:mode name="m:apparatus" on-no-match="shallow-skip"/>
   <xsl:mode name="m:entry" on-no-match="shallow-skip"/>
+  <xsl:mode name="m:reading" on-no-match="shallow-skip"/>
   <xsl:mode name="m:entry-inline" on-no-match="shallow-skip"/>
   <xsl:mode on-no-match="shallow-skip"/>
 

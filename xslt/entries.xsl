@@ -132,7 +132,7 @@
   <xsl:template match="*" mode="m:entry">
     <container ids="{f:id(.)}" classes="{f:classes(., ('entry', lower-case(local-name())))}">
       <xsl:choose>
-        <xsl:when test="exists(text()[normalize-space()])">
+        <xsl:when test="exists(text()[normalize-space()]) or self::bibl">
           <paragraph classes="entry-text">
             <xsl:apply-templates mode="m:docutils"/>
           </paragraph>

@@ -25,6 +25,7 @@
       list, table, figure, item, cell, row   their own modules
       note         a footnote or an editorial note
       flex         a block where blocks are expected, else inline (head, quote, stage …)
+      wrapper      a block when it holds blocks, else inline (app, lem: a variant of a word or of lines)
       inline       inline
   -->
   <xsl:variable name="f:behaviours" as="map(xs:string, xs:string)" select="map {
@@ -58,8 +59,10 @@
       'c': 'inline', 'pc': 'inline', 'abbr': 'inline', 'expan': 'inline', 'ex': 'inline',
       'choice': 'inline', 'sic': 'inline', 'corr': 'inline', 'orig': 'inline', 'reg': 'inline',
       'supplied': 'inline', 'gap': 'inline', 'unclear': 'inline', 'add': 'inline',
-      'del': 'inline', 'damage': 'inline', 'space': 'inline', 'app': 'inline',
-      'lem': 'inline', 'rdg': 'inline', 'formula': 'inline', 'graphic': 'inline',
+      'del': 'inline', 'damage': 'inline', 'space': 'inline',
+      'app': 'wrapper', 'lem': 'wrapper', 'rdgGrp': 'wrapper', 'surplus': 'wrapper', 'secl': 'wrapper',
+      'rdg': 'inline', 'witDetail': 'inline', 'witStart': 'inline', 'witEnd': 'inline',
+      'lacunaStart': 'inline', 'lacunaEnd': 'inline', 'listApp': 'block', 'formula': 'inline', 'graphic': 'inline',
       'pb': 'inline', 'lb': 'inline', 'cb': 'inline', 'milestone': 'inline', 'fw': 'inline',
       'role': 'inline', 'roleDesc': 'inline', 'author': 'inline', 'editor': 'inline',
       'pubPlace': 'inline', 'publisher': 'inline', 'biblScope': 'inline', 'idno': 'inline',
@@ -86,7 +89,11 @@
             if ($b = ('inline')) then false()
             else if ($b = ('note')) then fp:in-block-flow($n)
             else if ($b = ('flex')) then fp:in-block-flow($n) or exists($n/*[f:is-block(.)])
-            else if ($b = ('unknown')) then exists($n/*[f:is-block(.)])
+            else if ($b = ('unknown', 'wrapper')) then exists($n/*[f:is-block(.)])
+                 (: an app whose readings are whole lines stands between the lines :)
+                 or exists($n/self::app/(rdg | rdgGrp/rdg)//l)
+                 (: an entry of an apparatus written apart from the text :)
+                 or exists($n/self::app[parent::listApp])
             else true()"/>
       </xsl:otherwise>
     </xsl:choose>
@@ -104,7 +111,7 @@
     <xsl:param name="note" as="element()"/>
     <xsl:sequence select="$note/ancestor::*[f:behaviour(.) = ('root', 'transparent', 'section',
         'block', 'paragraph', 'item', 'cell', 'note', 'figure')
-        or (f:behaviour(.) = ('flex', 'unknown') and f:is-block(.))
+        or (f:behaviour(.) = ('flex', 'unknown', 'wrapper') and f:is-block(.))
         or (self::head | self::trailer)[parent::table]][1]"/>
   </xsl:function>
 

@@ -86,6 +86,15 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- Tokens: adjacent w elements are separate words even when the source puts no space between them. -->
+  <xsl:template match="w" mode="m:docutils">
+    <inline classes="{f:classes(., 'w')}">
+      <xsl:if test="@xml:id"><xsl:attribute name="ids" select="f:id(.)"/></xsl:if>
+      <xsl:apply-templates mode="m:docutils"/>
+    </inline>
+    <xsl:if test="following-sibling::node()[1][self::w]"><xsl:text> </xsl:text></xsl:if>
+  </xsl:template>
+
   <!-- Formulae are shown as their text, in the notation the source gives. -->
   <xsl:template match="formula" mode="m:docutils">
     <literal classes="{f:classes(., 'formula')}"><xsl:value-of select="normalize-space(.)"/></literal>
