@@ -71,8 +71,8 @@ def test_critical_apparatus_of_parallel_segmentation() -> None:
       <rdg xml:id="r1" source="#Markland">signa</rdg><witDetail wit="#A" target="#r1" type="corrector">a.c.</witDetail></app> timebam</l>
       <l n="2">hac <app><lem>tamen</lem><rdg wit="#N"><lacunaStart/></rdg><note>a note of the app</note></app> excepta</l></lg>"""
     out = render(tei(body, source=WITNESSES))
-    [line] = out.xpath("//paragraph[contains(@classes, 'l')][starts-with(normalize-space(.), 'Saepe')]")
-    assert text(line).startswith("Saepe dura timebam")  # the lemma only
+    [line] = out.xpath("//paragraph[contains(@classes, 'l')][reference='1']")
+    assert text(line) == "1Saepe dura timebam"  # the line's number, then the lemma only
     [entry] = out.xpath("//paragraph[@ids='a1-app']")
     assert text(entry).startswith("1 dura N ] iura A, iure Byz; om. A N; signa Markland (corrector: A a.c.)")
     assert entry.xpath("reference[@classes='app-backref']/@refid") == ["a1"]
@@ -93,6 +93,30 @@ def test_an_app_of_whole_lines_stands_between_the_lines() -> None:
     body = """<lg><l n="7">before</l><app xml:id="b"><lem source="#Markland"><l n="8">kept one</l><l n="9">kept two</l></lem>
       <rdg wit="#A"/></app><app><rdg wit="#N"><secl><l copyOf="#l8"/></secl></rdg></app><l n="10">after</l></lg>"""
     out = render(tei(body, source=WITNESSES))
-    assert [text(p) for p in out.xpath("//paragraph[contains(@classes, ' l') or @classes='l']")] == [
-        "before", "kept one", "kept two", "after"]
+    assert [text(p) for p in out.xpath("//paragraph[contains(@classes, 'numbered-line')]")] == [
+        "7before", "8kept one", "9kept two", "10after"]
     assert text(out.xpath("//paragraph[@ids='b-app']")[0]) == "↑ ll. 8–9 Markland ] om. A"
+
+
+def test_verse_lines_are_numbered_citable_and_every_fifth_is_shown() -> None:
+    lines = "".join(f'<l n="{n}">line {n}</l>' for n in range(1, 11))
+    out = render(tei(f'<lg>{lines}</lg><lg><l n="5">again five</l><l xml:id="v" n="11a">odd</l></lg>'))
+    numbers = out.xpath("//paragraph[contains(@classes, 'numbered-line')]/reference[contains(@classes, 'line-number')]")
+    assert [n.text for n in numbers] == [str(n) for n in range(1, 11)] + ["5", "11a"]
+    assert [n.text for n in numbers if "line-number-shown" in n.get("classes")] == ["5", "10", "5"]
+    # Each number links to its own line: a citable anchor, unique even when a number recurs.
+    assert [n.get("refid") for n in numbers][4:5] + [n.get("refid") for n in numbers][-2:] == ["doc-l-5", "doc-l-5-2", "v"]
+    for n in numbers:
+        assert n.getparent().get("ids") == n.get("refid")
+
+
+def test_inscription_lines_each_on_a_line_of_their_own() -> None:
+    body = ('<div type="edition"><ab><lb n="1"/>ΑΓΑΘΗ <lb n="2"/>ΤΥΧΗ<lb n="3" break="no"/>Ι</ab></div>'
+            '<div type="commentary"><p>one<lb n="1"/>two</p></div>')
+    out = render(tei(body))
+    marks = out.xpath("//inline[contains(@classes, 'lb-numbered')]")
+    assert [m.get("ids") for m in marks] == ["doc-lb-1", "doc-lb-2", "doc-lb-3", "doc-lb-1-2"]
+    assert ["lb-break" in m.get("classes") for m in marks] == [True, True, True, False]
+    assert text(out.xpath("//paragraph[contains(@classes, 'ab')]")[0]) == "1ΑΓΑΘΗ 2ΤΥΧΗ3Ι"
+    dip = render(tei(body), reading="diplomatic")
+    assert all("lb-break" in m.get("classes") for m in dip.xpath("//inline[contains(@classes, 'lb-numbered')]"))

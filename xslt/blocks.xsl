@@ -111,7 +111,11 @@
   <xsl:template name="t:paragraph">
     <xsl:param name="classes" as="xs:string?" select="()"/>
     <xsl:param name="unit" as="xs:boolean" select="false()"/>
-    <xsl:variable name="id" as="xs:string?" select="if (@xml:id or $unit) then f:id(.) else ()"/>
+    <!-- $anchor: the id of an element without xml:id that is citable all the same (a numbered line);
+         $lead: what the paragraph starts with (its line number). -->
+    <xsl:param name="anchor" as="xs:string?" select="()"/>
+    <xsl:param name="lead" as="node()*" select="()"/>
+    <xsl:variable name="id" as="xs:string?" select="if (@xml:id or $unit) then f:id(.) else $anchor"/>
     <xsl:variable name="apparatus" as="element()*">
       <xsl:call-template name="t:apparatus"/>
     </xsl:variable>
@@ -129,11 +133,13 @@
           <paragraph>
             <xsl:if test="exists($id)"><xsl:attribute name="ids" select="$id"/></xsl:if>
             <xsl:if test="$classes"><xsl:attribute name="classes" select="$classes"/></xsl:if>
+            <xsl:sequence select="$lead"/>
             <xsl:apply-templates mode="m:docutils"/>
             <xsl:if test="$permalink"><xsl:text> </xsl:text><xsl:sequence select="$permalink"/></xsl:if>
           </paragraph>
         </xsl:when>
         <xsl:otherwise>
+          <xsl:if test="exists($lead)"><paragraph classes="lead"><xsl:sequence select="$lead"/></paragraph></xsl:if>
           <xsl:call-template name="t:flow">
             <xsl:with-param name="nodes" select="node()"/>
             <xsl:with-param name="classes" select="$classes"/>

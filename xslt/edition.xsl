@@ -24,6 +24,7 @@
   <xsl:include href="names.xsl"/>
   <xsl:include href="entries.xsl"/>
   <xsl:include href="pages.xsl"/>
+  <xsl:include href="lines.xsl"/>
   <xsl:include href="readings.xsl"/>
   <xsl:include href="variants.xsl"/>
   <xsl:include href="inline.xsl"/>
