@@ -17,6 +17,7 @@
   <xsl:include href="functions.xsl"/>
   <xsl:include href="blocks.xsl"/>
   <xsl:include href="structure.xsl"/>
+  <xsl:include href="corpus.xsl"/>
   <xsl:include href="notes.xsl"/>
   <xsl:include href="lists.xsl"/>
   <xsl:include href="tables.xsl"/>
@@ -36,8 +37,9 @@
   <xsl:mode name="m:apparatus" on-no-match="shallow-skip"/>
   <xsl:mode name="m:entry" on-no-match="shallow-skip"/>
   <xsl:mode name="m:reading" on-no-match="shallow-skip"/>
+  <xsl:mode name="m:corpus-header" on-no-match="shallow-skip"/>
   <xsl:mode name="m:entry-inline" on-no-match="shallow-skip"/>
-  <xsl:mode on-no-match="shallow-skip"/>
+  <xsl:mode on-no-match="shallow-skip" use-accumulators="#all"/>
 
   <xsl:template match="/">
     <document>

@@ -122,11 +122,23 @@
         else (root($n)/*/@n[. ne ''], root($n)/*/@xml:id, 'doc')[1] ! f:id-safe(string(.))"/>
   </xsl:function>
 
-  <!-- An element's id: its xml:id, or a generated one for input that has none. -->
+  <!-- An element's id: its xml:id, or for input that has none {key}-{name}{n}, the element
+       being the n-th of its name in the document. Both readings (and every run) give an
+       element the same id, so the two-readings page can pair them and a link stays valid. -->
   <xsl:function name="f:id" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="if ($e/@xml:id) then string($e/@xml:id)
-        else f:key($e) || '-' || local-name($e) || '-' || generate-id($e)"/>
+        else f:key($e) || '-' || local-name($e) || fp:ordinal($e)"/>
+  </xsl:function>
+
+  <xsl:accumulator name="fp:ordinals" as="map(xs:string, xs:integer)" initial-value="map {}">
+    <xsl:accumulator-rule match="*" phase="start"
+        select="map:put($value, local-name(), ($value(local-name()), 0)[1] + 1)"/>
+  </xsl:accumulator>
+
+  <xsl:function name="fp:ordinal" as="xs:integer">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="$e/accumulator-before('fp:ordinals')(local-name($e))"/>
   </xsl:function>
 
   <!-- A string made usable as an HTML id: letters, digits, '-', '_' and '.' only. -->

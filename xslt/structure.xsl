@@ -31,12 +31,6 @@
     </section>
   </xsl:template>
 
-  <xsl:template match="teiCorpus" mode="m:docutils">
-    <xsl:call-template name="t:flow">
-      <xsl:with-param name="nodes" select="node()"/>
-    </xsl:call-template>
-  </xsl:template>
-
   <!-- text, front, body, back: their blocks join the document's flow, so divs stay sections. -->
   <xsl:template match="*[f:behaviour(.) = 'transparent']" mode="m:docutils" priority="-0.4">
     <xsl:if test="@xml:id"><target ids="{f:id(.)}"/></xsl:if>
