@@ -120,3 +120,14 @@ def test_inscription_lines_each_on_a_line_of_their_own() -> None:
     assert text(out.xpath("//paragraph[contains(@classes, 'ab')]")[0]) == "1ΑΓΑΘΗ 2ΤΥΧΗ3Ι"
     dip = render(tei(body), reading="diplomatic")
     assert all("lb-break" in m.get("classes") for m in dip.xpath("//inline[contains(@classes, 'lb-numbered')]"))
+
+
+def test_tex_formula_is_math_and_its_mathml_is_whitelisted() -> None:
+    from edition.sphinxext.formulas import to_mathml
+
+    out = render(tei(r'<p>Take <formula notation="TeX">\tfrac{3}{10}</formula> and <formula>3/10</formula>.</p>'))
+    assert [m.text for m in out.xpath("//math")] == [r"\tfrac{3}{10}"]
+    assert out.xpath("//literal[contains(@classes, 'formula')]")[0].text == "3/10"
+    assert "<mfrac>" in to_mathml(r"\tfrac{3}{10}")
+    hostile = to_mathml(r"\href{javascript:alert(1)}{x}\text{<script>alert(1)</script>}")
+    assert "javascript" not in hostile and "<script" not in hostile and "href" not in hostile

@@ -95,7 +95,12 @@
     <xsl:if test="following-sibling::node()[1][self::w]"><xsl:text> </xsl:text></xsl:if>
   </xsl:template>
 
-  <!-- Formulae are shown as their text, in the notation the source gives. -->
+  <!-- A TeX formula is typeset by Sphinx's math support (edition/sphinxext/formulas.py). -->
+  <xsl:template match="formula[lower-case(@notation) = ('tex', 'latex')][normalize-space()][not(*)]" mode="m:docutils" priority="1">
+    <math classes="{f:classes(., 'formula')}"><xsl:value-of select="normalize-space(.)"/></math>
+  </xsl:template>
+
+  <!-- Other formulae are shown as their text, in the notation the source gives. -->
   <xsl:template match="formula" mode="m:docutils">
     <literal classes="{f:classes(., 'formula')}"><xsl:value-of select="normalize-space(.)"/></literal>
   </xsl:template>
