@@ -79,14 +79,14 @@ def _corpus_pages(root: etree._Element, path: Path, folder: Path) -> tuple[list[
     members = [c for c in root if isinstance(c.tag, str) and c.tag in (f"{{{TEI_NS}}}TEI", XI_INCLUDE)]
     for n, member in enumerate(members, 1):
         if member.tag == XI_INCLUDE:
-            href = member.get("href", "")
+            line, href = member.sourceline or 1, member.get("href", "")
             target = (path.parent / href) if href else None
             try:
                 member = parse_file(target).getroot() if target is not None and target.is_file() else None
             except XMLInputError:
                 member = None
             if member is None or member.tag != f"{{{TEI_NS}}}TEI":
-                errors.append(f"{path}:{member.sourceline if member is not None else root.sourceline}:1: [unresolved-include] "
+                errors.append(f"{path}:{line}:1: [unresolved-include] "
                               f"the corpus member {href or '(no href)'} cannot be read: the corpus is rendered without it")
                 continue
         name = f"{folder.name}-{n}"

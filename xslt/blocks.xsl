@@ -64,7 +64,8 @@
         select="if (f:edited() and not($owner/self::note))
                 then key('f:names-by-owner', generate-id($owner), root($owner)) else ()"/>
     <xsl:variable name="variants" as="element()*"
-        select="key('f:apps-by-owner', generate-id($owner), root($owner)) | $owner/self::app[f:is-block(.)]"/>
+        select="key('f:apps-by-owner', generate-id($owner), root($owner))
+                | $owner/self::app[f:is-block(.)][not(parent::listApp)]"/>
     <xsl:if test="exists($notes | $emendations | $names | $variants)">
       <container classes="apparatus">
         <xsl:apply-templates select="$variants | $notes | $emendations" mode="m:apparatus"/>
@@ -95,7 +96,9 @@
     </xsl:if>
   </xsl:template>
 
-  <xsl:key name="f:notes-by-owner" match="note[not(ancestor::*[f:behaviour(.) = 'hidden'])]" use="f:owner(.) ! generate-id(.)"/>
+  <xsl:key name="f:notes-by-owner" use="f:owner(.) ! generate-id(.)"
+      match="note[not(ancestor::*[f:behaviour(.) = 'hidden'] | ancestor::*[f:is-register-list(.)])]
+                 [not(@prev and f:is-continuation(.))]"/>
   <xsl:key name="f:emendations-by-owner" match="(choice[corr] | supplied)[not(ancestor::*[f:behaviour(.) = 'hidden'])]"
       use="f:owner(.) ! generate-id(.)"/>
   <xsl:key name="f:names-by-owner"

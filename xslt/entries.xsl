@@ -237,7 +237,7 @@
   <!-- Inside an entry: names and dates as in the text, any other element as its text, and a
        note as plain text (an entry is no place for a footnote's callout). -->
   <xsl:template match="persName | placeName | orgName | rs | name | date | title | hi | emph | foreign
-                       | ref | ptr | choice | abbr | expan" mode="m:entry-inline">
+                       | ref | ptr | choice | abbr | expan | *[fp:names-entry(.)]" mode="m:entry-inline">
     <xsl:apply-templates select="." mode="m:docutils"/>
   </xsl:template>
 

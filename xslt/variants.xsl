@@ -49,6 +49,7 @@
     <xsl:choose>
       <xsl:when test="parent::listApp">
         <xsl:apply-templates select="." mode="m:apparatus"/>
+        <xsl:call-template name="t:apparatus"/>
       </xsl:when>
       <xsl:when test="f:is-block(.)">
         <container ids="{f:id(.)}" classes="{f:classes(., 'app')}">
