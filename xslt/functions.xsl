@@ -66,7 +66,9 @@
       'pb': 'inline', 'lb': 'inline', 'cb': 'inline', 'milestone': 'inline', 'fw': 'inline',
       'role': 'inline', 'roleDesc': 'inline', 'author': 'inline', 'editor': 'inline',
       'pubPlace': 'inline', 'publisher': 'inline', 'biblScope': 'inline', 'idno': 'inline',
-      'said': 'inline', 'lang': 'inline'
+      'said': 'inline', 'lang': 'inline',
+      'subst': 'inline', 'g': 'inline', 'am': 'inline', 'metamark': 'inline', 'citedRange': 'inline',
+      'listRelation': 'inline', 'relation': 'inline', 'certainty': 'inline'
     }"/>
 
   <xsl:function name="f:behaviour" as="xs:string" cache="yes">

@@ -110,6 +110,36 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- Relations between readings (which one explains the other) and the editors' certainty:
+       "intrinsic: 1 > 2 (RatingC)", "certainty 0.6667 (1)". -->
+  <xsl:template match="listRelation" mode="m:docutils">
+    <inline classes="{f:classes(., 'listrelation')}">
+      <xsl:value-of select="@type ! (. || ': ')"/>
+      <xsl:for-each select="relation">
+        <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
+        <xsl:apply-templates select="." mode="m:docutils"/>
+      </xsl:for-each>
+    </inline>
+    <xsl:text> </xsl:text>
+  </xsl:template>
+
+  <xsl:template match="relation" mode="m:docutils">
+    <inline classes="relation">
+      <xsl:value-of select="string-join((
+          string-join((@active, @mutual, @name)[normalize-space()], ' ') || (@passive ! (' &gt; ' || .)),
+          (@ana, @notBefore ! ('after ' || .))[normalize-space()] ! ('(' || replace(normalize-space(.), '#', '') || ')')), ' ')"/>
+      <xsl:apply-templates mode="m:docutils"/>
+    </inline>
+  </xsl:template>
+
+  <xsl:template match="certainty" mode="m:docutils">
+    <inline classes="certainty">
+      <xsl:value-of select="string-join(('certainty', @degree, @cert, @target ! ('(' || replace(normalize-space(.), '#', '') || ')'))[normalize-space()], ' ')"/>
+      <xsl:apply-templates mode="m:docutils"/>
+    </inline>
+    <xsl:text> </xsl:text>
+  </xsl:template>
+
   <!-- ===== The entry ===== -->
 
   <xsl:template match="app" mode="m:apparatus">
@@ -300,7 +330,10 @@
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="hidden" as="element()*"
         select="$e//(note | rdg | rdgGrp | witDetail | (if (f:edited()) then (sic | orig | abbr) else (corr | reg | expan | ex)))"/>
-    <xsl:sequence select="normalize-space(string-join($e//text()[empty(ancestor::* intersect $hidden)]))"/>
+    <!-- The last text of a w followed by another w ends a word (the source writes no space). -->
+    <xsl:sequence select="normalize-space(string-join($e//text()[empty(ancestor::* intersect $hidden)]
+        ! (if (ancestor::w[1][following-sibling::node()[1][self::w]]/descendant::text()[last()] is .)
+           then . || ' ' else string(.))))"/>
   </xsl:function>
 
   <!-- A long lemma is cited by its first and last words. -->
