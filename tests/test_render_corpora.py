@@ -189,3 +189,51 @@ def test_corpus_with_a_missing_member_is_an_error(tmp_path: Path, capsys: pytest
                       '<xi:include href="missing.xml"/>\n</teiCorpus>\n', encoding="utf-8")
     assert render([corpus], tmp_path / "out") == 1
     assert f"{corpus}:3:1: [unresolved-include] the corpus member missing.xml cannot be read" in capsys.readouterr().err
+
+
+#: What a screenshot of a corpus page shows: the first of these on the page, else its top.
+SHOWCASE = ("p.app-entry", "p.numbered-line", "span.lb-break", "div.register-list", "ol.corpus-members",
+            "a.footnote-reference", "math", "p")
+
+
+def test_corpus_pages_in_a_browser(site: tuple[Path, str], browser) -> None:
+    """Every corpus page opens in Chromium; numbered lines show every fifth number in the margin.
+
+    A screenshot of each file's page goes to ``_build/test-artifacts/corpora/{file}.png``.
+    """
+    out, _ = site
+    shots = ARTIFACTS / "corpora"
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    try:
+        for path in FILES:
+            stem = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem).strip("-")
+            target = out / "docs" / f"{stem}.html"
+            if not target.exists():
+                target = out / "docs" / stem / f"{stem}.html"
+            page.goto(target.as_uri())
+            for selector in SHOWCASE:
+                first = page.locator(f"div[role='main'] {selector}").first
+                if first.count():
+                    first.scroll_into_view_if_needed()
+                    break
+            page.screenshot(path=str(shots / f"{path.stem}.png"))
+            lines = page.locator("p.numbered-line")
+            if lines.count():
+                line = lines.nth(min(4, lines.count() - 1))
+                number = line.locator("a.line-number-shown")
+                if number.count():
+                    box, text_box = number.bounding_box(), line.bounding_box()
+                    assert box and text_box and box["x"] + box["width"] <= text_box["x"], f"{path.name}: number not in the margin"
+                    assert number.evaluate("e => getComputedStyle(e).opacity") == "1"
+            # A line of an inscription: its number in the margin, left of the text, at the line's height.
+            for number in page.locator("span.lb-break > a.line-number-shown").all()[:3]:
+                box = number.bounding_box()
+                para = number.locator("xpath=ancestor::p[1]").bounding_box()
+                assert box and para and box["x"] + box["width"] <= para["x"], f"{path.name}: lb number not in the margin"
+            if lines.count():
+                hidden = lines.first.locator("a.line-number:not(.line-number-shown)")
+                if hidden.count():
+                    assert hidden.evaluate("e => getComputedStyle(e).opacity") == "0"
+    finally:
+        page.close()
