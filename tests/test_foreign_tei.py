@@ -131,3 +131,13 @@ def test_tex_formula_is_math_and_its_mathml_is_whitelisted() -> None:
     assert "<mfrac>" in to_mathml(r"\tfrac{3}{10}")
     hostile = to_mathml(r"\href{javascript:alert(1)}{x}\text{<script>alert(1)</script>}")
     assert "javascript" not in hostile and "<script" not in hostile and "href" not in hostile
+
+
+def test_private_uri_is_expanded_by_the_files_prefix_definition() -> None:
+    header_extra = ('<encodingDesc><listPrefixDef><prefixDef ident="bib" matchPattern="b(\\d+)" '
+                    'replacementPattern="https://example.org/bibl/$1"/></listPrefixDef></encodingDesc>')
+    tree = tei('<p><ptr target="bib:b0848"/> and <ref target="zot:x">unknown</ref></p>', profile=header_extra)
+    result = transformer().transform(tree, source_name="snippet.xml")
+    out = etree.fromstring(result.xml.encode())
+    assert out.xpath("//reference[@classes='ptr']/@refuri") == ["https://example.org/bibl/0848"]
+    assert [m.code for m in result.messages] == ["unsafe-link"]  # zot: has no prefixDef

@@ -49,8 +49,22 @@
   </xsl:function>
 
   <!-- Links inside the document, or out of it. A pointer that leads nowhere is shown and reported. -->
+  <!-- A private URI (bib:b0848) expanded by the file's prefixDef (TEI Guidelines 16.2.3), else as written. -->
+  <xsl:function name="f:expand-pointer" as="xs:string">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:param name="context" as="node()"/>
+    <xsl:variable name="prefix" as="xs:string" select="substring-before($pointer, ':')"/>
+    <xsl:variable name="def" as="element()?"
+        select="if (matches($prefix, '^[A-Za-z][A-Za-z0-9.+\-]*$'))
+                then root($context)//prefixDef[@ident = $prefix][matches(substring-after($pointer, ':'), @matchPattern)][1]
+                else ()"/>
+    <xsl:sequence select="if ($def) then replace(substring-after($pointer, ':'), $def/@matchPattern, $def/@replacementPattern)
+                          else $pointer"/>
+  </xsl:function>
+
   <xsl:template match="ref | ptr" mode="m:docutils">
-    <xsl:variable name="target" as="xs:string" select="(tokenize(normalize-space(@target), ' ')[1], '')[1]"/>
+    <xsl:variable name="target" as="xs:string"
+        select="f:expand-pointer((tokenize(normalize-space(@target), ' ')[1], '')[1], .)"/>
     <!-- A fragment: '#id', or a bare id as some projects write it (no scheme, path or extension). -->
     <xsl:variable name="fragment" as="xs:string?"
         select="if (starts-with($target, '#')) then substring($target, 2)
