@@ -141,3 +141,13 @@ def test_private_uri_is_expanded_by_the_files_prefix_definition() -> None:
     out = etree.fromstring(result.xml.encode())
     assert out.xpath("//reference[@classes='ptr']/@refuri") == ["https://example.org/bibl/0848"]
     assert [m.code for m in result.messages] == ["unsafe-link"]  # zot: has no prefixDef
+
+
+def test_a_speaker_links_to_the_person_of_the_cast() -> None:
+    profile = '<profileDesc><particDesc><listPerson><person xml:id="th"><persName>Theseus</persName></person>' \
+              '</listPerson></particDesc></profileDesc>'
+    out = render(tei('<sp who="#th"><speaker>THESEUS</speaker><l n="1">Now, fair Hippolyta</l></sp>'
+                     '<sp who="#nobody"><speaker>EGEUS</speaker><p>Happy be Theseus</p></sp>', profile=profile))
+    [link] = out.xpath("//paragraph[contains(@classes, 'speaker')]/reference[@classes='speaker-link']")
+    assert (link.get("refid"), link.text) == ("th", "THESEUS") and out.xpath("//container[@ids='th']")
+    assert text(out.xpath("//paragraph[contains(@classes, 'speaker')]")[1]) == "EGEUS"

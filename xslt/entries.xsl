@@ -86,6 +86,27 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- A speaker whose speech (sp/@who) names a person of the file's lists: a link to the entry.
+       Only a plain speaker: one that holds a note or a link keeps its rendering. -->
+  <xsl:template match="speaker[parent::sp/@who]
+                       [empty(.//(note | ref | ptr | persName | placeName | orgName | rs | name | choice | supplied | app))]"
+      mode="m:docutils" priority="1">
+    <xsl:variable name="entry" as="element()?"
+        select="(for $t in tokenize(normalize-space(../@who)) return
+                 if (matches($t, '^#?[^:/#\s]+$')) then key('f:entries', replace($t, '^#', ''), root(.)) else ())[1]"/>
+    <xsl:choose>
+      <xsl:when test="exists($entry) and empty(*[f:is-block(.)])">
+        <paragraph classes="{f:classes(., 'speaker')}">
+          <xsl:if test="@xml:id"><xsl:attribute name="ids" select="f:id(.)"/></xsl:if>
+          <reference refid="{f:id($entry)}" classes="speaker-link"><xsl:apply-templates mode="m:docutils"/></reference>
+        </paragraph>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:next-match/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- ===== Lists as registers ===== -->
 
   <xsl:template match="*[f:is-register-list(.)]" mode="m:docutils">
