@@ -4,6 +4,10 @@
 directory (a generated ``conf.py``, an index page and a copy of each file), builds
 it to HTML in ``out`` without ``-W``, and prints every warning with the original
 file's name and line. Unhandled elements are warnings, never crashes.
+
+The site holds only the given files (no page of the Kirov Edition's own). A teiCorpus
+becomes a corpus page and a page per member; TEI written without its namespace is read
+as TEI, with a warning.
 """
 
 from __future__ import annotations
@@ -76,7 +80,8 @@ def _corpus_pages(root: etree._Element, path: Path, folder: Path) -> tuple[list[
     errors: list[str] = []
     corpus = etree.Element(root.tag, nsmap=root.nsmap)
     corpus.extend(etree.fromstring(etree.tostring(h)) for h in root.findall(f"{{{TEI_NS}}}teiHeader"))
-    members = [c for c in root if isinstance(c.tag, str) and c.tag in (f"{{{TEI_NS}}}TEI", XI_INCLUDE)]
+    # A member is a TEI, a corpus inside the corpus (rendered whole, on one page) or an xi:include of one.
+    members = [c for c in root if isinstance(c.tag, str) and c.tag in (*TEI_ROOTS, XI_INCLUDE)]
     for n, member in enumerate(members, 1):
         if member.tag == XI_INCLUDE:
             line, href = member.sourceline or 1, member.get("href", "")
@@ -85,7 +90,7 @@ def _corpus_pages(root: etree._Element, path: Path, folder: Path) -> tuple[list[
                 member = parse_file(target).getroot() if target is not None and target.is_file() else None
             except XMLInputError:
                 member = None
-            if member is None or member.tag != f"{{{TEI_NS}}}TEI":
+            if member is None or member.tag not in TEI_ROOTS:
                 errors.append(f"{path}:{line}:1: [unresolved-include] "
                               f"the corpus member {href or '(no href)'} cannot be read: the corpus is rendered without it")
                 continue

@@ -183,12 +183,19 @@ def test_rendered_site_is_standalone_and_searchable(site: tuple[Path, str]) -> N
 
 
 def test_corpus_with_a_missing_member_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    member = ("<TEI><teiHeader><fileDesc><titleStmt><title>{0}</title></titleStmt></fileDesc></teiHeader>"
+              "<text><body><p>Text of {0}.</p></body></text></TEI>")
     corpus = tmp_path / "corpus.xml"
     corpus.write_text('<teiCorpus xmlns="http://www.tei-c.org/ns/1.0" xmlns:xi="http://www.w3.org/2001/XInclude">\n'
                       "<teiHeader><fileDesc><titleStmt><title>C</title></titleStmt></fileDesc></teiHeader>\n"
-                      '<xi:include href="missing.xml"/>\n</teiCorpus>\n', encoding="utf-8")
-    assert render([corpus], tmp_path / "out") == 1
+                      '<xi:include href="missing.xml"/>\n' + member.format("one") + "\n"
+                      "<teiCorpus>" + member.format("two") + "</teiCorpus>\n</teiCorpus>\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert render([corpus], out) == 1
     assert f"{corpus}:3:1: [unresolved-include] the corpus member missing.xml cannot be read" in capsys.readouterr().err
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (out / "docs" / "corpus").glob("*.html")}
+    assert sorted(pages) == ["corpus-2.html", "corpus-3.html", "corpus.html"]
+    assert "Text of one." in pages["corpus-2.html"] and "Text of two." in pages["corpus-3.html"]
 
 
 #: What a screenshot of a corpus page shows: the first of these on the page, else its top.
