@@ -46,8 +46,9 @@ STAMP_FILE = "search-stamp"
 #: In the doctree directory: the units of each page indexed last time.
 UNITS_FILE = "search-units.pickle"
 
-#: Anchors of searchable units: ``{key}-{kind}{number}`` (see tei/ENCODING.md).
-RECORD_ID = re.compile(r"^[a-z]+-(p|item|head|quote|row|fig|fn|ednote)\d+$")
+#: Anchors of searchable units: ``{key}-{kind}{number}`` (see tei/ENCODING.md); the ids the
+#: stylesheets make for TEI of other projects have that form too (``Lelewel_S1-p4``, xslt/functions.xsl).
+RECORD_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*-(p|item|head|quote|row|fig|fn|ednote)\d+$")
 APPARATUS_KINDS = frozenset({"fn", "ednote"})
 #: Inline furniture that is not the unit's text: note callouts, page numbers, ¶ links, note labels,
 #: the register card a name link shows on hover.

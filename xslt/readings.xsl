@@ -106,26 +106,6 @@
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="app" mode="m:docutils">
-    <inline classes="app">
-      <xsl:apply-templates select="lem" mode="m:docutils"/>
-      <xsl:apply-templates select="rdg | rdgGrp" mode="m:docutils"/>
-    </inline>
-  </xsl:template>
-
-  <xsl:template match="lem" mode="m:docutils">
-    <inline classes="lem"><xsl:apply-templates mode="m:docutils"/></inline>
-  </xsl:template>
-
-  <xsl:template match="rdg" mode="m:docutils">
-    <inline classes="rdg">
-      <xsl:text> [</xsl:text>
-      <xsl:if test="@wit"><xsl:value-of select="@wit"/>: </xsl:if>
-      <xsl:apply-templates mode="m:docutils"/>
-      <xsl:text>]</xsl:text>
-    </inline>
-  </xsl:template>
-
   <xsl:template match="space" mode="m:docutils">
     <inline classes="space"><xsl:text> </xsl:text></inline>
   </xsl:template>
@@ -197,7 +177,7 @@
   <!-- Does this element become a link? (A link may not hold another.) -->
   <xsl:function name="f:makes-link" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="exists($e/(self::ref | self::ptr)) or f:name-links($e)"/>
+    <xsl:sequence select="exists($e/(self::ref | self::ptr)) or f:name-links($e) or f:entry-links($e)"/>
   </xsl:function>
 
   <!-- The mark of an emendation in the edited text: the new reading, linked to its row in the

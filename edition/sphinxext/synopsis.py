@@ -396,7 +396,7 @@ def _make(app: Sphinx, groups: list[Group], ids: list[str], keep: Callable[[Grou
 
 def start_pages(app: Sphinx, builder: Any) -> None:
     """When writing starts: make the pages not in the store in another process (``-j``)."""
-    if not is_html_site(app) or not workers.can_start(app):
+    if not is_html_site(app) or not app.config.edition_synopsis or not workers.can_start(app):
         return
     groups = load_groups()
     store = products.store(app)
@@ -420,6 +420,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not is_html_site(app):
         return
     workers.finish(app, "synopsis")
+    if not app.config.edition_synopsis:
+        return
     groups = load_groups()
     if not groups:
         return
@@ -449,7 +451,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 def link_from_landing_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Add the way into the synopsis to the landing page (HTML site only)."""
-    if docname != app.config.root_doc or not is_html_site(app) or not load_groups():
+    if docname != app.config.root_doc or not is_html_site(app) or not app.config.edition_synopsis or not load_groups():
         return
     href = app.builder.get_relative_uri(docname, f"{PAGE_DIR}/index")
     para = nodes.paragraph("", "", classes=["synopsis-entry"])
@@ -494,6 +496,8 @@ def insert_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("edition.sphinxext.workers")
+    # False for a site of other TEI than the edition's (edition render): no synopsis pages.
+    app.add_config_value("edition_synopsis", True, "html", types=frozenset({bool}))
     app.connect("write-started", start_pages)
     app.connect("html-collect-pages", collect_pages)
     app.connect("doctree-resolved", link_from_landing_page)
