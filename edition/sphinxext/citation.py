@@ -269,8 +269,7 @@ def metadata_tags(meta: DocumentMetadata, url: str, edition_url: str, version: s
         ld["license"] = meta.licence
     if meta.language:
         ld["inLanguage"] = meta.language
-    data = json.dumps(ld, ensure_ascii=False, sort_keys=True, indent=1).replace("</", "<\\/")
-    tags.append(f'<script type="application/ld+json">\n{data}\n</script>')
+    tags.append(security.json_script(ld, kind="application/ld+json", ensure_ascii=False, sort_keys=True, indent=1))
     return "\n    ".join(tags) + "\n"
 
 
@@ -362,17 +361,7 @@ def resolver_body(pages: Collection[CitePage], builder: Any) -> str:
         else ""
     )
     # The script only enhances: without it the form reloads this page and the paths above still resolve.
-    script = """<script>
-(function () {
-  var ref = new URLSearchParams(window.location.search).get("ref");
-  if (!ref) return;
-  var out = document.getElementById("resolver-result");
-  fetch("refs.json").then(function (r) { return r.json(); }).then(function (refs) {
-    if (refs[ref]) { window.location.replace(refs[ref]); }
-    else { out.textContent = "No citable unit has the reference " + ref + "."; }
-  });
-})();
-</script>"""
+    script = '<script src="../_static/cite-resolver.js"></script>'
     return f"""<section id="cite-resolver">
 <h1>Resolve a canonical reference</h1>
 <p>A canonical reference names a document and a unit in it, e.g. <code>dikova:4.3.12</code> (chapter 4, section 3,
@@ -404,7 +393,7 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             pagename = f"{CITE_DIR}/{doc.meta.key}"
             page = cite_page(doc, app.builder.get_relative_uri(pagename, docname))
             store.save("cite-page", docname, key, page)
-        yield f"{CITE_DIR}/{page.key}", {"title": f"How to cite: {page.title}", "body": page.body}, "page.html"
+        yield f"{CITE_DIR}/{page.key}", {"title": security.page_title(f"How to cite: {page.title}"), "body": page.body}, "page.html"
         listed.append(dataclasses.replace(page, body=""))
     yield f"{CITE_DIR}/index", {"title": "Resolve a canonical reference", "body": resolver_body(listed, app.builder)}, "page.html"
 
