@@ -30,6 +30,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from edition.filenames import key_problem, name_problem
 from edition.xmlsafe import parse_file
 
 TEI = "http://www.tei-c.org/ns/1.0"
@@ -38,7 +39,12 @@ XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 
 class CiteStructureError(Exception):
-    """A document whose citation structure is missing, selects nothing or is ambiguous."""
+    """A document whose citation structure is missing, selects nothing or is ambiguous,
+    or whose key or references cannot be file names; ``line``: where (0 if unknown)."""
+
+    def __init__(self, message: str, line: int | None = 0) -> None:
+        super().__init__(message)
+        self.line = line or 0
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,12 @@ def document_key(tree: etree._ElementTree) -> str:
     root = tree.getroot()
     key = root.get(XML_ID) or root.get("n")
     if not key:
-        raise CiteStructureError("the TEI root has neither xml:id nor n: no document key for canonical references")
+        raise CiteStructureError("the TEI root has neither xml:id nor n: no document key for canonical references",
+                                 root.sourceline)
+    problem = key_problem(key)
+    if problem:
+        raise CiteStructureError(f"the document key {key[:120]!r} (the TEI root's xml:id or n) cannot be a file name: "
+                                 f"{problem}", root.sourceline)
     return key
 
 
@@ -193,13 +204,14 @@ def _walk(
     match = structure.get("match")
     use = structure.get("use")
     if not match or not use:
-        raise CiteStructureError(f"{key}: citeStructure on line {structure.sourceline} lacks @match or @use")
+        raise CiteStructureError(f"{key}: citeStructure on line {structure.sourceline} lacks @match or @use", structure.sourceline)
     try:
         nodes = context.xpath(tei_xpath(match), namespaces=NS)
     except etree.XPathError as exc:
-        raise CiteStructureError(f"{key}: citeStructure @match {match!r} (line {structure.sourceline}): {exc}") from None
+        raise CiteStructureError(f"{key}: citeStructure @match {match!r} (line {structure.sourceline}): {exc}",
+                                 structure.sourceline) from None
     if not isinstance(nodes, list):
-        raise CiteStructureError(f"{key}: citeStructure @match {match!r} does not select nodes")
+        raise CiteStructureError(f"{key}: citeStructure @match {match!r} does not select nodes", structure.sourceline)
     elements = [n for n in nodes if isinstance(n, etree._Element)]
     selected[structure] = selected.get(structure, 0) + len(elements)
     delim = structure.get("delim") or ""
@@ -210,10 +222,12 @@ def _walk(
         try:
             segment = _segment(node.xpath(expr, namespaces=NS))
         except etree.XPathError as exc:
-            raise CiteStructureError(f"{key}: citeStructure @use {use!r} (line {structure.sourceline}): {exc}") from None
+            raise CiteStructureError(f"{key}: citeStructure @use {use!r} (line {structure.sourceline}): {exc}",
+                                     structure.sourceline) from None
         if not segment:
             where = node.get(XML_ID) or f"line {node.sourceline}"
-            raise CiteStructureError(f"{key}: @use {use!r} gives an empty reference segment for <{etree.QName(node).localname}> ({where})")
+            raise CiteStructureError(f"{key}: @use {use!r} gives an empty reference segment for <{etree.QName(node).localname}> ({where})",
+                                     node.sourceline)
         built = (parent.built if parent else "") + delim + segment
         ref, local = _canonical(key, built)
         unit = CitableUnit(
@@ -243,7 +257,8 @@ def citable_units(tree: etree._ElementTree, key: str | None = None) -> list[Cita
     key = key or document_key(tree)
     structures = cite_structures(tree)
     if not structures:
-        raise CiteStructureError(f"{key}: no refsDecl/citeStructure in the teiHeader: the document cannot be cited")
+        raise CiteStructureError(f"{key}: no refsDecl/citeStructure in the teiHeader: the document cannot be cited",
+                                 tree.getroot().sourceline)
     found: list[CitableUnit] = []
     selected: dict[etree._Element, int] = {}
     for structure in structures:
@@ -251,8 +266,8 @@ def citable_units(tree: etree._ElementTree, key: str | None = None) -> list[Cita
     for structure in structures:
         if not selected.get(structure):
             raise CiteStructureError(
-                f"{key}: citeStructure match={structure.get('match')!r} (line {structure.sourceline}) selects nothing"
-            )
+                f"{key}: citeStructure match={structure.get('match')!r} (line {structure.sourceline}) selects nothing",
+                structure.sourceline)
     order = {el: n for n, el in enumerate(tree.getroot().iter())}
     found.sort(key=lambda u: (order[u.element], u.level))
     seen: dict[str, CitableUnit] = {}
@@ -261,9 +276,14 @@ def citable_units(tree: etree._ElementTree, key: str | None = None) -> list[Cita
             first = seen[unit.ref]
             raise CiteStructureError(
                 f"{key}: reference {unit.ref!r} is given to two units ({first.xml_id or first.element.sourceline} and "
-                f"{unit.xml_id or unit.element.sourceline}): the citeStructure is ambiguous"
-            )
+                f"{unit.xml_id or unit.element.sourceline}): the citeStructure is ambiguous",
+                unit.element.sourceline)
         seen[unit.ref] = unit
+        problem = name_problem(unit.ref)
+        if problem:
+            # The reference names files (cite/…, api/dts/navigation/{key}/{ref}.json).
+            raise CiteStructureError(f"{key}: reference {unit.ref[:120]!r} cannot be a file name: {problem}",
+                                     unit.element.sourceline)
     return found
 
 

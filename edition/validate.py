@@ -34,7 +34,9 @@ from pathlib import Path
 
 from lxml import etree, isoschematron
 
+from edition.citeref import CiteStructureError, citable_units, cite_structures
 from edition.documents import ROOT, edition_files, register_paths
+from edition.filenames import MAX_NAME
 from edition.schema import ODD_PATH, RNG_PATH, SCH_PATH, TEI_ALL_PATH, odd_rules
 from edition.xmlsafe import XMLInputError, parse_file
 
@@ -443,13 +445,36 @@ REGISTER_KIND_OF = {"person": "person", "place": "place", "org": "organisation"}
 NAME_ELEMENT = {"person": "persName", "place": "placeName", "org": "orgName"}
 
 
+def check_cite_structure(tree: etree._ElementTree, shown: str) -> list[Problem]:
+    """The document's canonical references can be made, and every one (and its key) can be
+    a file name: none empty, none given twice, none too long or with a path in it
+    (:mod:`edition.filenames`). ``xml:id`` s, which name entry and synopsis pages, are
+    checked for length."""
+    problems = [
+        Problem(shown, el.sourceline or 0, 1, "identifier",
+                f"xml:id {ident[:60]!r}… is {len(ident)} characters long (at most {MAX_NAME})",
+                "an xml:id names a page or a file of the site: shorten it")
+        for ident, el in _ids(tree) if len(ident) > MAX_NAME
+    ]
+    if not cite_structures(tree):
+        return problems
+    try:
+        citable_units(tree)
+    except CiteStructureError as exc:
+        problems.append(Problem(shown, exc.line, 1, "cite-structure", str(exc),
+                                "every citable unit needs a reference of its own, made of letters, digits, "
+                                "'.', ':', '-' and '_' (tei/ENCODING.md); see refsDecl/citeStructure"))
+    return problems
+
+
 # --------------------------------------------------------------------------- remembered checks
 
 
 def _single_file(tree: etree._ElementTree, shown: str) -> list[Problem]:
     """Steps 2 and 3, and the ``xml-model`` check: what one file says about itself."""
     return [*check_xml_model(tree, shown), *check_odd(tree, shown),
-            *check_rng(tree, shown, edition_rng()), *check_schematron(tree, shown)]
+            *check_rng(tree, shown, edition_rng()), *check_schematron(tree, shown),
+            *check_cite_structure(tree, shown)]
 
 
 def _check_one(path: str) -> list[Problem]:
@@ -485,11 +510,11 @@ class _Remembered:
     """Problems of checks that depend on one file (and fixed inputs), kept in ``cache``."""
 
     def __init__(self, cache: Path | None) -> None:
-        from edition import annotate, products, registers, schema, untagged, xmlsafe
+        from edition import annotate, citeref, filenames, products, registers, schema, untagged, xmlsafe
 
         self.store = products.ProductStore(cache) if cache is not None else None
         self.products = products
-        modules = (sys.modules[__name__], schema, untagged, annotate, registers, xmlsafe)
+        modules = (sys.modules[__name__], schema, untagged, annotate, registers, xmlsafe, citeref, filenames)
         self.code = products.code_digest(*modules) if cache is not None else ""
 
     def key(self, kind: str, path: Path, shown: str, inputs: list[Path]) -> str:

@@ -53,6 +53,7 @@ from edition.citation import (
     resolver_path,
 )
 from edition.citeref import CiteStructureError
+from edition.filenames import UnsafePath
 from edition.sphinxext import security, workers
 from edition.xmlsafe import XMLInputError, parse_file
 
@@ -123,13 +124,25 @@ class Catalogue(Mapping[str, CitedDocument]):
         self._srcdir = srcdir
         self._base = base
         self._keys: dict[str, str] = {}
+        self._owners: dict[str, str] = {}  #: document key -> docname
         self._last: CitedDocument | None = None
 
     def add(self, docname: str, key: str) -> None:
         """Take in a document whose citations are made from ``key`` (made and stored now
-        unless the store has them); one without citations is left out, with a warning."""
-        if self._store.exists("citation", docname, key) or self._cite(docname, key) is not None:
-            self._keys[docname] = key
+        unless the store has them); one without citations is left out, with a warning, and so
+        is one whose document key another document has (its files would replace the other's)."""
+        doc_key = self._store.load("citation-key", docname, key)
+        if doc_key is None:
+            doc = self._cite(docname, key)
+            if doc is None:
+                return
+            doc_key = doc.meta.key
+        owner = self._owners.setdefault(doc_key.lower(), docname)
+        if owner != docname:
+            logger.warning("no citations for %s: its document key %r is already the key of %s", docname, doc_key,
+                           owner, type="edition", subtype="citation", location=docname)
+            return
+        self._keys[docname] = key
 
     def key(self, docname: str) -> str:
         """The digest the document's citations are made from."""
@@ -145,6 +158,7 @@ class Catalogue(Mapping[str, CitedDocument]):
             return None
         doc = CitedDocument(docname, meta, tuple(_portable(c) for c in citations))
         self._store.save("citation", docname, key, doc)
+        self._store.save("citation-key", docname, key, meta.key)
         return doc
 
     def _forms(self, item: dict[str, object], label: str, local: str) -> dict[str, str]:
@@ -479,7 +493,11 @@ def update_static(app: Sphinx) -> tuple[int, int]:
 
 
 def _write_static(app: Sphinx) -> None:
-    count, size = update_static(app)
+    try:
+        count, size = update_static(app)
+    except UnsafePath as exc:  # never met after validation: the references are checked there
+        logger.warning("citation files not written: %s", exc, type="edition", subtype="citation")
+        return
     logger.info("citation: %d files (%d bytes) under %s/", count, size, CITE_DIR)
 
 

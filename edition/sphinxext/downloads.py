@@ -35,6 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from edition import __version__, products
+from edition.filenames import output_path
 from edition.provenance import source_date_epoch
 from edition.sphinxext import workers
 
@@ -166,7 +167,7 @@ def copy_sources(app: Sphinx) -> list[Path]:
     written = []
     schema_dirs = set()
     for docname, source in tei_pages(app).items():
-        target = outdir / f"{docname}.xml"
+        target = output_path(outdir, f"{docname}.xml")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         written.append(target)
