@@ -139,11 +139,12 @@ class Report:
 
 def display_path(path: Path) -> str:
     """A path as the report shows it: relative to the repository root when inside it."""
-    resolved = Path(path).resolve()
-    try:
-        return str(resolved.relative_to(ROOT))
-    except ValueError:
-        return str(path)
+    for absolute in (Path(os.path.abspath(path)), Path(path).resolve()):  # a link is shown by its own name
+        try:
+            return str(absolute.relative_to(ROOT))
+        except ValueError:
+            pass
+    return str(path)
 
 
 def _clean(text: str | None) -> str:
@@ -175,6 +176,9 @@ def tei_all_rng() -> etree.RelaxNG:
 
 
 def _parse(path: Path, shown: str) -> tuple[etree._ElementTree | None, list[Problem]]:
+    if path.is_symlink() and path.is_relative_to(ROOT):
+        return None, [Problem(shown, 1, 1, "symlink", f"a symbolic link (to {os.readlink(path)})",
+                              "the edition reads only regular files inside the project: put the file itself here")]
     try:
         return parse_file(path), []
     except XMLInputError as exc:
@@ -535,7 +539,8 @@ class _Remembered:
 
 
 def _unique(paths: Iterable[Path]) -> list[Path]:
-    return list(dict.fromkeys(Path(p).resolve() for p in paths))
+    # Absolute, not resolved: a symbolic link keeps its name (and is refused as one: _parse).
+    return list(dict.fromkeys(Path(os.path.abspath(p)) for p in paths))
 
 
 def validate(paths: list[Path] | None = None, *, context: list[Path] | None = None,

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from edition.projectfiles import UnreadableFile, read_regular
+
 
 class XMLInputError(Exception):
     """A file that cannot be parsed; carries file, line, column and rule."""
@@ -40,7 +42,9 @@ def parse_file(path: Path | str) -> etree._ElementTree:
     """Parse a file safely, raising :class:`XMLInputError` with its position."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
+    except UnreadableFile as exc:
+        raise XMLInputError(path, 1, 1, exc.rule, exc.message) from None
     except OSError as exc:
         raise XMLInputError(path, 0, 0, "io", f"cannot read file: {exc.strerror}") from None
     if not data.strip():
