@@ -18,7 +18,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from edition.documents import ROOT
-from edition.xmlsafe import XMLInputError, parse_file
+from edition.projectfiles import read_regular
+from edition.xmlsafe import XMLInputError, parse_file, utf8_bytes
 
 CONF = """\
 import sys
@@ -65,7 +66,11 @@ def render(files: list[Path], out: Path) -> int:
         for path in files:
             path = Path(path)
             try:  # hostile or broken XML is refused here, with its position, before Sphinx sees it
-                root = parse_file(path).getroot()
+                tree = parse_file(path)
+                root = tree.getroot()
+                # Sphinx reads a source as UTF-8 text: the copy is UTF-8 (UTF-16, Latin-1 … decoded
+                # in the encoding the XML parser read), with the same text on the same lines.
+                data = utf8_bytes(path, read_regular(path), tree)
             except XMLInputError as exc:
                 print(str(exc), file=sys.stderr)
                 refused += 1
@@ -76,7 +81,7 @@ def render(files: list[Path], out: Path) -> int:
                 continue
             name = _docname(path, taken)
             copy = src / "docs" / f"{name}.xml"
-            shutil.copyfile(path, copy)
+            copy.write_bytes(data)
             originals[str(copy)] = str(path)
             entries.append(f"   docs/{name}")
         if refused and not entries:

@@ -38,7 +38,7 @@ from edition.citeref import CiteStructureError, citable_units, cite_structures
 from edition.documents import ROOT, edition_files, register_paths
 from edition.filenames import MAX_NAME
 from edition.schema import ODD_PATH, RNG_PATH, SCH_PATH, TEI_ALL_PATH, odd_rules
-from edition.xmlsafe import XMLInputError, parse_file
+from edition.xmlsafe import XMLInputError, file_encoding, is_utf8, parse_file
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -449,6 +449,23 @@ REGISTER_KIND_OF = {"person": "person", "place": "place", "org": "organisation"}
 NAME_ELEMENT = {"person": "persName", "place": "placeName", "org": "orgName"}
 
 
+def check_encoding(tree: etree._ElementTree, shown: str) -> list[Problem]:
+    """The file is UTF-8: Sphinx reads every source as UTF-8 text before the TEI parser sees it."""
+    head = b""
+    if tree.docinfo.URL:
+        try:
+            with open(tree.docinfo.URL, "rb") as handle:
+                head = handle.read(4)  # the byte order mark, if any
+        except OSError:
+            pass
+    encoding = file_encoding(head, tree)
+    if is_utf8(encoding):
+        return []
+    return [Problem(shown, 1, 1, "encoding", f"the file is encoded in {encoding}, not UTF-8",
+                    "the edition's TEI files are UTF-8: convert it (e.g. iconv -f " + encoding
+                    + " -t UTF-8) and write encoding=\"UTF-8\" in the XML declaration")]
+
+
 def check_cite_structure(tree: etree._ElementTree, shown: str) -> list[Problem]:
     """The document's canonical references can be made, and every one (and its key) can be
     a file name: none empty, none given twice, none too long or with a path in it
@@ -476,7 +493,7 @@ def check_cite_structure(tree: etree._ElementTree, shown: str) -> list[Problem]:
 
 def _single_file(tree: etree._ElementTree, shown: str) -> list[Problem]:
     """Steps 2 and 3, and the ``xml-model`` check: what one file says about itself."""
-    return [*check_xml_model(tree, shown), *check_odd(tree, shown),
+    return [*check_encoding(tree, shown), *check_xml_model(tree, shown), *check_odd(tree, shown),
             *check_rng(tree, shown, edition_rng()), *check_schematron(tree, shown),
             *check_cite_structure(tree, shown)]
 

@@ -6,6 +6,7 @@ file (XXE, entity bombs, external DTDs) is refused the same way everywhere.
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -86,3 +87,41 @@ def write_tree(path: Path, tree: etree._ElementTree) -> None:
     match = _ROOT_START.search(original)
     prolog = original[: match.start()] if match else ""
     path.write_text(prolog + etree.tostring(tree.getroot(), encoding="unicode") + "\n", encoding="utf-8")
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+#: Byte order marks, longest first (UTF-32's little-endian mark begins with UTF-16's).
+_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), (codecs.BOM_UTF8, "UTF-8"),
+         (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+_DECLARED = re.compile(r"""^(<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
+_UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+
+
+def file_encoding(data: bytes, tree: etree._ElementTree) -> str:
+    """The encoding the XML parser read ``data`` (parsed as ``tree``) in: its byte order
+    mark's, else its declaration's (lxml's ``docinfo`` names the declared one, and UTF-8
+    for a file with a byte order mark but no declaration)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    return tree.docinfo.encoding or "UTF-8"
+
+
+def is_utf8(encoding: str) -> bool:
+    return encoding.lower() in _UTF8_NAMES
+
+
+def utf8_bytes(path: Path | str, data: bytes, tree: etree._ElementTree) -> bytes:
+    """``data`` (the file at ``path``, parsed as ``tree``) in UTF-8, its declaration saying so:
+    decoded in the encoding the parser read it in, so that the text and its lines are the same.
+    Raises :class:`XMLInputError` (``encoding``) if Python cannot decode it so."""
+    encoding = file_encoding(data, tree)
+    if is_utf8(encoding):
+        return data.removeprefix(codecs.BOM_UTF8)
+    codec = {"UTF-16": "utf-16", "UTF-32": "utf-32"}.get(encoding, encoding)
+    try:
+        text = data.decode(codec)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise XMLInputError(path, 1, 1, "encoding", f"cannot read the file as {encoding}: {exc}") from None
+    return _DECLARED.sub(r"\1\2UTF-8\2", text.lstrip("\ufeff"), count=1).encode("utf-8")
