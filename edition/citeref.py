@@ -129,6 +129,45 @@ def _rewrite(expr: str, context: dict[str, str] | None = None) -> str:
     return "".join(out)
 
 
+#: What a citeStructure's XPaths may hold: the forms the edition's documents use. An XPath is
+#: evaluated once per unit (``@use``) or per unit of the parent structure (a nested
+#: ``@match``), so a search of the whole document in it (``//``, ``ancestor::``,
+#: ``following::`` …) would make the work grow with the square or the cube of the document:
+#: ``count(//node()[count(//node())])`` hangs a build. Only a top-level ``@match`` may
+#: begin with ``/`` or ``//``, and it is evaluated once.
+_USE_FUNCTIONS = frozenset({"position", "last", "concat", "sum", "count", "string", "normalize-space", "number",
+                            "substring", "substring-before", "substring-after", "string-length", "translate",
+                            "not", "text"})
+_MATCH_FUNCTIONS = frozenset({"not", "text", "position", "last"})
+_USE_AXES = frozenset({"attribute", "child", "self", "parent", "preceding-sibling", "following-sibling"})
+_MATCH_AXES = frozenset({"attribute", "child", "self"})
+
+
+def xpath_problem(expr: str, *, use: bool, top: bool) -> str | None:
+    """Why ``expr`` is not one of the forms a citeStructure's ``@use`` (``use``) or ``@match``
+    may have (``top``: of a top-level citeStructure); None if it is one."""
+    try:
+        tokens = [(k, t) for k, t in _tokens(expr) if k != "ws"]
+    except CiteStructureError as exc:
+        return str(exc)
+    functions, axes = (_USE_FUNCTIONS, _USE_AXES) if use else (_MATCH_FUNCTIONS, _MATCH_AXES)
+    depth = 0  # inside a predicate, an XPath is evaluated once per node it filters
+    for i, (kind, text) in enumerate(tokens):
+        following = tokens[i + 1][1] if i + 1 < len(tokens) else None
+        depth += {"[": 1, "]": -1}.get(text, 0)
+        if text == "//" and not (top and not use and depth == 0):
+            return "'//' searches the whole document for each unit it is evaluated for"
+        if text == "/" and i == 0 and (use or not top):
+            return "an absolute path is evaluated for each unit: only a top-level @match may start with '/'"
+        if kind == "name" and following == "::" and text not in axes:
+            return f"the axis {text}:: is not one the edition's citation structures use ({', '.join(sorted(axes))})"
+        if kind == "name" and following == "(" and text not in functions and not text == "node":
+            return f"the function {text}() is not one the edition's citation structures use ({', '.join(sorted(functions))})"
+        if text == "$":
+            return "variables are not allowed"
+    return None
+
+
 def tei_xpath(expr: str) -> str:
     """Return ``expr`` with every unprefixed element name test in the TEI namespace.
 
@@ -205,6 +244,11 @@ def _walk(
     use = structure.get("use")
     if not match or not use:
         raise CiteStructureError(f"{key}: citeStructure on line {structure.sourceline} lacks @match or @use", structure.sourceline)
+    for attribute, expr in (("match", match), ("use", use)):
+        problem = xpath_problem(expr, use=attribute == "use", top=parent is None)
+        if problem:
+            raise CiteStructureError(f"{key}: citeStructure @{attribute} {expr[:120]!r} (line {structure.sourceline}): "
+                                     f"{problem}", structure.sourceline)
     try:
         nodes = context.xpath(tei_xpath(match), namespaces=NS)
     except etree.XPathError as exc:
