@@ -146,26 +146,57 @@ def _block_texts(block: nodes.Element) -> BlockTexts:
     return out
 
 
+class _IndexedBlock:
+    """A block's texts, and where in them the texts of each element of the block begin and end."""
+
+    def __init__(self, block: nodes.Element) -> None:
+        found = _block_texts(block)
+        self.texts = [text for text, _ in found]
+        self.spans: dict[int, tuple[int, int]] = {}
+        for i, (_, ancestors) in enumerate(found):
+            for ident in ancestors:
+                first = self.spans.get(ident, (i, i))[0]
+                self.spans[ident] = (first, i)
+
+    def before(self, end: int, words: int) -> str:
+        """The texts before index ``end``, joined: the last of them, enough to hold ``words`` + 1
+        whole words (the first word of what is joined may be cut at a text's start)."""
+        joined = ""
+        for i in range(end - 1, -1, -1):
+            joined = self.texts[i] + joined
+            if len(joined.split()) > words + 1:
+                break
+        return joined
+
+    def after(self, start: int, words: int) -> str:
+        """The texts from index ``start`` on, joined: enough to hold ``words`` + 1 whole words."""
+        joined = ""
+        for i in range(start, len(self.texts)):
+            joined += self.texts[i]
+            if len(joined.split()) > words + 1:
+                break
+        return joined
+
+
 def context_of(node: nodes.Element, words: int = CONTEXT_WORDS,
-               cache: dict[int, BlockTexts] | None = None) -> str:
+               cache: dict[int, _IndexedBlock] | None = None) -> str:
     """A few words before and after ``node`` in its paragraph, note callouts left out.
 
-    ``cache`` (block id → its texts) saves re-walking a paragraph for each of its mentions.
+    ``cache`` (block id → its indexed texts) saves re-walking a paragraph for each of its
+    mentions; only the few texts around the mention are read, so a paragraph's mentions
+    take time in proportion to their number (a paragraph of 100,000 mentions: issue #24).
     """
     block = _block_of(node)
     cache = {} if cache is None else cache
     if id(block) not in cache:
-        cache[id(block)] = _block_texts(block)
-    before: list[str] = []
-    after: list[str] = []
-    seen = False
-    for text, ancestors in cache[id(block)]:
-        if id(node) in ancestors:
-            seen = True
-            continue
-        (after if seen else before).append(text)
+        cache[id(block)] = _IndexedBlock(block)
+    indexed = cache[id(block)]
+    span = indexed.spans.get(id(node))
+    if span is None:  # not inside its block (a title's own text): everything is before it
+        head_text, tail_text = indexed.before(len(indexed.texts), words), ""
+    else:
+        head_text, tail_text = indexed.before(span[0], words), indexed.after(span[1] + 1, words)
     # Text nodes carry their own spaces: join them as they are, so "Kirov’s" stays one word.
-    head_text, tail_text = "".join(before), "".join(after)
     head, tail = head_text.split(), tail_text.split()
     left = ("… " if len(head) > words else "") + " ".join(head[-words:])
     right = " ".join(tail[:words]) + (" …" if len(tail) > words else "")
@@ -205,7 +236,7 @@ def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
 def collect(document: nodes.document) -> DocData:
     """Read what the edition needs from one doctree."""
     data: DocData = {"anchors": [], "footnotes": [], "mentions": [], "dates": [], "registers": []}
-    blocks: dict[int, BlockTexts] = {}  # the doctree is not changed while it is read: ids are stable
+    blocks: dict[int, _IndexedBlock] = {}  # the doctree is not changed while it is read: ids are stable
     for node in document.findall(nodes.Element):
         if isinstance(node, nodes.paragraph) and node["ids"]:
             data["anchors"].extend(node["ids"])
