@@ -26,6 +26,7 @@ from typing import Any, NotRequired, TypedDict
 from docutils import nodes
 from sphinx.domains import Domain
 
+from edition import collector
 from edition.sphinxext.nodes import register_placeholder
 
 #: Attributes of a date node that carry ISO values (see xslt/names.xsl).
@@ -234,7 +235,13 @@ def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
 
 
 def collect(document: nodes.document) -> DocData:
-    """Read what the edition needs from one doctree."""
+    """Read what the edition needs from one doctree (the collector paused: the records are
+    all new objects, none of them garbage; at 100,000 mentions it tripled the time)."""
+    with collector.paused():
+        return _collect(document)
+
+
+def _collect(document: nodes.document) -> DocData:
     data: DocData = {"anchors": [], "footnotes": [], "mentions": [], "dates": [], "registers": []}
     blocks: dict[int, _IndexedBlock] = {}  # the doctree is not changed while it is read: ids are stable
     for node in document.findall(nodes.Element):
