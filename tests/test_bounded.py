@@ -18,7 +18,7 @@ def _mention(text: str) -> nodes.inline:
 
 def _reference_context(block: nodes.paragraph, node: nodes.Element, words: int) -> str:
     """The context as the first implementation computed it: every text of the block, each time."""
-    from edition.sphinxext.domain import _block_texts
+    from edition.sphinxext.domain import _block_texts, context_text
 
     before, after, seen = [], [], False
     for text, ancestors in _block_texts(block):
@@ -26,13 +26,7 @@ def _reference_context(block: nodes.paragraph, node: nodes.Element, words: int) 
             seen = True
             continue
         (after if seen else before).append(text)
-    head_text, tail_text = "".join(before), "".join(after)
-    head, tail = head_text.split(), tail_text.split()
-    left = ("… " if len(head) > words else "") + " ".join(head[-words:])
-    right = " ".join(tail[:words]) + (" …" if len(tail) > words else "")
-    gap_left = " " if left and (not head_text or head_text[-1].isspace()) else ""
-    gap_right = " " if right and (not tail_text or tail_text[0].isspace()) else ""
-    return (left + gap_left + " ".join(node.astext().split()) + gap_right + right).strip()
+    return context_text("".join(before), node.astext(), "".join(after), words)
 
 
 def test_context_is_the_same_read_near_the_mention():

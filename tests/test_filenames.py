@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_edition, run_edition
+from conftest import REPO, built_copy, run_edition, site_files
 from edition.filenames import EDITION_NAMES, UnsafePath, key_problem, name_problem, output_path
 from edition.products import FileSet
 
@@ -103,11 +103,7 @@ def test_validate_refuses_a_reference_that_cannot_be_a_file_name(tmp_path: Path,
 
 
 def test_build_refuses_traversal_and_writes_nothing_outside(tmp_path: Path):
-    root = copy_edition(tmp_path / "edition")
-    proc = run_edition("build", "-q", root=root)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    published = root / "_build" / "html"
-    before = {p.relative_to(published): p.read_bytes() for p in published.rglob("*") if p.is_file()}
+    root, published, before = built_copy(tmp_path / "edition")
     path = root / "tei" / "bakulin.xml"
     # Aimed at the live release, and at a folder beside the project.
     victim = os.path.relpath(published / "victim", published / "api" / "dts" / "navigation" / "bakulin")
@@ -117,5 +113,4 @@ def test_build_refuses_traversal_and_writes_nothing_outside(tmp_path: Path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert "[cite-structure]" in proc.stderr
     assert not list(tmp_path.rglob("victim*")), "a file was written from the reference"
-    after = {p.relative_to(published): p.read_bytes() for p in published.rglob("*") if p.is_file()}
-    assert after == before
+    assert site_files(published) == before

@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import REPO, copy_edition, run_edition
+from conftest import REPO, built_copy, run_edition, site_files
 from edition.sphinxext.security import POLICY, add_policy, is_safe_uri, json_script, without_policy
 from test_hostile import CASES, TEI_OPEN
 
@@ -118,18 +118,13 @@ def test_render_copes_with_nesting_up_to_saxons_limit(tmp_path: Path):
 
 
 def test_build_refuses_hostile_document_and_keeps_published_site(tmp_path: Path):
-    root = copy_edition(tmp_path / "edition")
-    proc = run_edition("build", "-q", root=root)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    published = root / "_build" / "html"
-    before = {p.relative_to(published): p.read_bytes() for p in published.rglob("*") if p.is_file()}
+    root, published, before = built_copy(tmp_path / "edition")
     (root / "tei" / "slides.xml").write_bytes(CASES["xxe-file"][0])
     proc = run_edition("build", "-q", root=root)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert "slides.xml:" in proc.stderr and "[xml-entity]" in proc.stderr
     assert "root:" not in proc.stderr
-    after = {p.relative_to(published): p.read_bytes() for p in published.rglob("*") if p.is_file()}
-    assert after == before
+    assert site_files(published) == before
 
 
 # --- XInclude and the stylesheets: nothing outside the edition is read -----------------------

@@ -25,7 +25,6 @@ published ``xml:id``. This extension makes the HTML honour it:
 from __future__ import annotations
 
 import html
-import json
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path

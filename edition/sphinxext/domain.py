@@ -197,13 +197,19 @@ def context_of(node: nodes.Element, words: int = CONTEXT_WORDS,
         head_text, tail_text = indexed.before(len(indexed.texts), words), ""
     else:
         head_text, tail_text = indexed.before(span[0], words), indexed.after(span[1] + 1, words)
-    # Text nodes carry their own spaces: join them as they are, so "Kirov’s" stays one word.
+    return context_text(head_text, node.astext(), tail_text, words)
+
+
+def context_text(head_text: str, text: str, tail_text: str, words: int) -> str:
+    """``text`` with the last ``words`` words of ``head_text`` and the first of ``tail_text``
+    (the texts around it, joined as they are: text nodes carry their own spaces, so that
+    "Kirov’s" stays one word), "…" where there are more."""
     head, tail = head_text.split(), tail_text.split()
     left = ("… " if len(head) > words else "") + " ".join(head[-words:])
     right = " ".join(tail[:words]) + (" …" if len(tail) > words else "")
     gap_left = " " if left and (not head_text or head_text[-1].isspace()) else ""
     gap_right = " " if right and (not tail_text or tail_text[0].isspace()) else ""
-    return (left + gap_left + " ".join(node.astext().split()) + gap_right + right).strip()
+    return (left + gap_left + " ".join(text.split()) + gap_right + right).strip()
 
 
 def _in_ednote(node: nodes.Element) -> bool:
