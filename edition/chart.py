@@ -94,6 +94,10 @@ def _column(cell: etree._Element) -> Column | None:
     return Column(dates[0].get("when"), edited_text(dates[0]), _ws(sic) or None)
 
 
+#: A value a chart draws: a decimal number, as XPath 1.0's ``number()`` reads one.
+_DECIMAL = re.compile(r"\s*-?(\d+(\.\d*)?|\.\d+)\s*")
+
+
 def table_chart(table: etree._Element) -> Chart | None:
     """The chart of ``table``, or None when it is not a table of dated figures."""
     label_rows = table.xpath("tei:row[@role='label']", namespaces=NS)
@@ -113,6 +117,8 @@ def table_chart(table: etree._Element) -> Chart | None:
         label = edited_text(row.xpath("tei:cell[@role='label']", namespaces=NS)[0]) if row.xpath(
             "tei:cell[@role='label']", namespaces=NS) else ""
         raw = tuple(n[0].get("value") for n in nums)
+        if not all(_DECIMAL.fullmatch(v) for v in raw):
+            continue  # NaN, INF, 1/2 …: nothing a chart can place (``edition validate`` refuses them)
         series.append(Series(label, tuple(float(v) for v in raw), raw, tuple(edited_text(n[0]) for n in nums)))
     if not series:
         return None

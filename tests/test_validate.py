@@ -152,6 +152,7 @@ SCHEMATRON_CASES = [
      "not-in-source"),
     ("editorial-note-resp", "editorial-note-resp", 'type="editorial"', "editorial note fx7-ednote01 has no @resp",
      'resp="#fx7-ed"'),
+    ("num-value", "num-value", 'value="NaN"', '@value="NaN" on <num> is not a decimal number', 'value="45.1"'),
 ]
 
 

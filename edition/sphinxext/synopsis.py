@@ -47,6 +47,7 @@ from edition.citeref import citable_units
 from edition.documents import DOCUMENTS, TEI_DIR, by_key
 from edition.sphinxext import workers
 from edition.xmlsafe import parse_file
+from edition.sphinxext.security import page_title
 
 logger = logging.getLogger(__name__)
 
@@ -445,7 +446,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     for group in groups:
         body, problems = pages[group.id]
         _report(group, problems)
-        yield group.pagename, {"title": group.heading, "body": body, "parents": [index_link]}, "page.html"
+        yield group.pagename, {"title": page_title(group.heading), "body": body, "parents": [index_link]}, "page.html"
     yield f"{PAGE_DIR}/index", {"title": "Synopsis", "body": index_body(app, groups)}, "page.html"
 
 
