@@ -37,10 +37,7 @@ from sphinx import addnodes
 from sphinx.errors import ExtensionError
 from sphinx.util import url_re
 
-try:  # Sphinx's own resolution, entry by entry (Sphinx 8.2 and 9)
-    from sphinx.environment.adapters.toctree import _get_toctree_ancestors, _resolve_toctree
-except ImportError:  # another Sphinx: every page gets Sphinx's whole table
-    _resolve_toctree = None  # type: ignore[assignment]
+from sphinx.environment.adapters.toctree import TocTree
 
 #: Set (to anything) to compare every assembled table with Sphinx's own.
 CHECK_ENV = "EDITION_CHECK_SIDEBAR"
@@ -71,7 +68,7 @@ def alone(toctree: addnodes.toctree, entry: tuple[str | None, str]) -> addnodes.
 
 def resolve(builder: Any, docname: str, toctree: addnodes.toctree, options: dict[str, Any]) -> nodes.Element | None:
     """Sphinx's resolution of ``toctree`` for the page ``docname``."""
-    return _resolve_toctree(builder.env, docname, builder, toctree, **options)
+    return TocTree(builder.env).resolve(docname, builder, toctree, **options)
 
 
 def parts(resolved: nodes.Element | None) -> tuple[nodes.Element | None, nodes.Element | None, list[nodes.Element]]:
@@ -110,7 +107,7 @@ def on_path(entry: tuple[str | None, str], toctree: addnodes.toctree, docname: s
 def assemble(builder: Any, docname: str, shared: list[Shared], options: dict[str, Any]) -> nodes.Element | None:
     """The table for ``docname`` from the folder's ``shared`` toctrees; raises LookupError
     where only Sphinx's own resolution is right (a path through two entries of one toctree)."""
-    ancestors = _get_toctree_ancestors(builder.env.toctree_includes, docname)
+    ancestors = set(TocTree(builder.env).get_toctree_ancestors(docname))
     result: nodes.Element | None = None
     for part in shared:
         entries = part.toctree["entries"]
@@ -141,10 +138,11 @@ def assemble(builder: Any, docname: str, shared: list[Shared], options: dict[str
 
 
 def options_of(builder: Any, collapse: bool, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``_resolve_toctree``'s options as ``global_toctree_for_doc`` passes them."""
+    """``TocTree.resolve``'s options as ``global_toctree_for_doc`` passes them (the builder's
+    tags are passed by ``resolve`` itself)."""
     return {"prune": True, "maxdepth": int(kwargs.get("maxdepth", 0) or 0),
             "titles_only": bool(kwargs.get("titles_only", False)), "collapse": collapse,
-            "includehidden": bool(kwargs.get("includehidden", False)), "tags": builder.tags}
+            "includehidden": bool(kwargs.get("includehidden", False))}
 
 
 def local_toctree(app: Any, docname: str, collapse: bool, kwargs: dict[str, Any],
@@ -156,11 +154,11 @@ def local_toctree(app: Any, docname: str, collapse: bool, kwargs: dict[str, Any]
     from edition.sphinxext.parallel import render_fragment
 
     builder, env = app.builder, app.env
-    if _resolve_toctree is None or docname == builder.config.root_doc:
+    if docname == builder.config.root_doc:
         return sphinx_own(docname)
     folder = docname.rpartition("/")[0]
     options = options_of(builder, collapse, kwargs)
-    key = (folder, collapse, repr(sorted((k, v) for k, v in options.items() if k != "tags")))
+    key = (folder, collapse, repr(sorted(options.items())))
     if key not in cache:
         nobody = f"{folder}/{NOBODY}" if folder else NOBODY
         cache[key] = [share(builder, nobody, toctree, options)
