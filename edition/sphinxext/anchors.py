@@ -35,7 +35,7 @@ from sphinx.application import Sphinx
 
 from edition import __version__
 from edition.anchors import Anchor, AnchorCheck, check, collect_edition, load, resolve
-from edition.sphinxext.changelog import release_date
+from edition.release import release_date
 from edition.sphinxext.security import json_script
 
 WITHDRAWN_SECTION = "withdrawn-passages"

@@ -1,9 +1,4 @@
-"""Sphinx: the release notes, and the edition's release (version and date) from one place.
-
-The version is the package's (``pyproject.toml``, read as ``edition.__version__``);
-the release date is ``[tool.kirov-edition] release-date`` in ``pyproject.toml``
-(until that table exists, the ``date-released`` of ``CITATION.cff``, which a
-test keeps equal).
+"""Sphinx: the release notes (the release itself, version and date, is :mod:`edition.release`).
 
 ``.. edition-changelog::`` (in ``front/changelog.rst``) becomes, at
 ``doctree-resolved``, the release notes generated from
@@ -21,9 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,42 +27,16 @@ from sphinx.util.docutils import SphinxDirective
 
 from edition import __version__
 from edition.documents import DOCUMENTS
+from edition.release import release_date
 from edition.xmlsafe import parse_file
 
 if TYPE_CHECKING:
     from edition.anchors import Anchor
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 CHANGELOG_DOC = "front/changelog"
 #: Units whose fingerprint is mostly that of the units they hold (see edition.anchors.fingerprint).
 CONTAINERS = frozenset({"div", "list", "table", "quote", "figure"})
 TEI_NS = {"t": "http://www.tei-c.org/ns/1.0"}
-_CFF_DATE = re.compile(r"""^date-released:\s*["']?(\d{4}-\d{2}-\d{2})""", re.MULTILINE)
-
-
-# --- the release -------------------------------------------------------------------
-
-
-@lru_cache(maxsize=8)
-def release_date(srcdir: Path | None = None) -> str | None:
-    """The edition's release date (ISO 8601), or ``None`` if it is declared nowhere.
-
-    ``srcdir`` (the edition being built) is searched before the package's own tree.
-    """
-    bases = [b for b in (srcdir, PACKAGE_ROOT) if b is not None]
-    for base in bases:
-        pyproject = base / "pyproject.toml"
-        if pyproject.exists():
-            tool = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("kirov-edition", {})
-            if tool.get("release-date"):
-                return str(tool["release-date"])
-    for base in bases:
-        cff = base / "CITATION.cff"
-        if cff.exists():
-            found = _CFF_DATE.search(cff.read_text(encoding="utf-8"))
-            if found:
-                return found.group(1)
-    return None
 
 
 def version_key(version: str) -> tuple[int, ...]:

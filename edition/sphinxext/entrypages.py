@@ -2,7 +2,7 @@
 
 A register page (persons, places, organisations, bibliography, chronology) lists
 every entry with what the edition knows of it; on the HTML site, the mentions of an
-entry stand under it only when there are at most :data:`INLINE_LIMIT`. An entry with
+entry stand under it only when there are at most :data:`edition.sphinxext.registers.INLINE_LIMIT`. An entry with
 more says how many there are, in how many documents, and links to its own page,
 which lists them all, grouped by document (in the real edition: Kirov, Stalin and ten
 other persons, four places, four organisations and three dates of the chronology).
@@ -50,41 +50,13 @@ from edition import products, stagetimes
 from edition.sphinxext import registers, workers
 from edition.sphinxext.domain import Mention, group_of, record_digests
 from edition.sphinxext.parallel import is_html_site, page_state, render_fragment
-from edition.sphinxext.registers import PAGES, Listed
+from edition.sphinxext.registers import PAGES, Listed, entry_pagename, shows_inline
 from edition.sphinxext.security import page_title
 
-#: An entry with at most this many mentions lists them on the register page as well.
-INLINE_LIMIT = 25
 #: Mentions of one document rendered at once on an entry page: what bounds the memory a page needs.
 RUN = 8000
 
 Labels = dict[tuple[str, str], str] | None
-
-
-def entry_pagename(register_doc: str, ident: str) -> str:
-    """The page of the entry ``ident`` of the register page ``register_doc``."""
-    return f"{register_doc}/{ident}"
-
-
-def shows_inline(app: Sphinx, listed: Listed) -> bool:
-    """Does the register page list the entry's mentions itself?"""
-    return not is_html_site(app) or len(listed.mentions) <= INLINE_LIMIT
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def entry_link(app: Sphinx, listed: Listed, fromdocname: str) -> nodes.paragraph:
-    """On the register page ``fromdocname``: how many mentions, and the way to the entry's page."""
-    noun = registers.NOUNS[listed.kind][0]
-    uri = app.builder.get_relative_uri(fromdocname, entry_pagename(fromdocname, listed.ident))
-    para = nodes.paragraph(classes=["entry-page-link"])
-    para += nodes.Text(f"{_plural(len(listed.mentions), noun)} in "
-                       f"{_plural(listed.documents, 'document')}, listed on ")
-    para += nodes.reference("", "the entry's own page", refuri=uri, internal=True)
-    para += nodes.Text(".")
-    return para
 
 
 def runs(mentions: list[tuple[str, Mention]], size: int = RUN) -> Iterator[list[tuple[str, Mention]]]:

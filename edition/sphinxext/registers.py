@@ -46,6 +46,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from edition import stagetimes
 from edition.registers import Entry, Registers, load_registers
+from edition.sphinxext.citation import is_html_site
 from edition.sphinxext.domain import NOTHING, DateMention, EditionDomain, Mention, record_digests
 from edition.sphinxext.nodes import register_placeholder
 
@@ -54,6 +55,8 @@ REGISTERS: dict[str, str] = {"persons": "person", "places": "place", "orgs": "or
 #: Every kind of page the directive can fill.
 PAGES = (*REGISTERS, "chronology")
 
+#: An entry with at most this many mentions lists them on the register page as well.
+INLINE_LIMIT = 25
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -396,6 +399,35 @@ def _dated_items(app: Sphinx, fromdocname: str, found: list[tuple[str, Mention]]
     return [listing_]
 
 
+# --- the way from a register page to an entry's own page (edition.sphinxext.entrypages) ---
+
+
+def entry_pagename(register_doc: str, ident: str) -> str:
+    """The page of the entry ``ident`` of the register page ``register_doc``."""
+    return f"{register_doc}/{ident}"
+
+
+def shows_inline(app: Sphinx, listed: Listed) -> bool:
+    """Does the register page list the entry's mentions itself?"""
+    return not is_html_site(app) or len(listed.mentions) <= INLINE_LIMIT
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def entry_link(app: Sphinx, listed: Listed, fromdocname: str) -> nodes.paragraph:
+    """On the register page ``fromdocname``: how many mentions, and the way to the entry's page."""
+    noun = NOUNS[listed.kind][0]
+    uri = app.builder.get_relative_uri(fromdocname, entry_pagename(fromdocname, listed.ident))
+    para = nodes.paragraph(classes=["entry-page-link"])
+    para += nodes.Text(f"{_plural(len(listed.mentions), noun)} in "
+                       f"{_plural(listed.documents, 'document')}, listed on ")
+    para += nodes.reference("", "the entry's own page", refuri=uri, internal=True)
+    para += nodes.Text(".")
+    return para
+
+
 @stagetimes.stage("registers")
 def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Replace each placeholder by its register, the bibliography or the chronology.
@@ -404,8 +436,6 @@ def fill_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) -> No
     page (:mod:`edition.sphinxext.entrypages`); elsewhere (EPUB, PDF) every entry lists
     all its mentions in place.
     """
-    from edition.sphinxext.entrypages import entry_link, shows_inline
-
     for placeholder in list(doctree.findall(register_placeholder)):
         kind = placeholder["kind"]
         body = nodes.container(classes=["chronology"] if kind == "chronology" else ["register", kind])
