@@ -264,7 +264,8 @@ def render_fragment(app: Sphinx, node: nodes.Element) -> str:
     from docutils.frontend import get_default_settings
     from docutils.writers import html5_polyglot
 
-    settings = getattr(app.builder, "_settings", None) or get_default_settings(html5_polyglot.Writer)
+    # The settings the builder writes its pages with (set when writing starts).
+    settings = getattr(app.builder, "docsettings", None) or get_default_settings(html5_polyglot.Writer)
     document = new_document("<parallel>", settings)
     document.append(node)
     page_state(app)
