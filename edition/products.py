@@ -100,11 +100,23 @@ def config_digest(app: Any) -> str:
     """
     made: str | None = getattr(app, "_edition_config_digest", None)
     if made is None:
-        from sphinx.builders.html._build_info import BuildInfo
-
-        info = BuildInfo(app.config, app.builder.tags, frozenset({"env", "html"}))
-        made = app._edition_config_digest = digest(info.config_hash, info.tags_hash)
+        values = {value.name: value.value for value in app.config.filter(frozenset({"env", "html"}))}
+        made = app._edition_config_digest = digest(stable(values), stable(sorted(app.builder.tags)))
     return made
+
+
+def stable(value: object) -> str:
+    """A text of ``value`` that is the same in every process: sets and dictionaries sorted,
+    functions and classes by their qualified name (their ``repr`` holds an address)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(sorted(f"{stable(k)}: {stable(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(stable(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(stable(v) for v in value) + "]"
+    if isinstance(value, type) or callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    return repr(value)
 
 
 class ProductStore:
