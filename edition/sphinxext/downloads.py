@@ -183,14 +183,12 @@ def copy_sources(app: Sphinx) -> list[Path]:
 
 def write_archive(app: Sphinx, target: Path) -> Path:
     """Write the edition archive to ``target``, unless it is there as made from the same inputs
-    (the archive's files, the corpus stylesheets, the code and ``SOURCE_DATE_EPOCH``)."""
-    from edition import package
-
+    (the archive's files, among them the stylesheets that make its corpus, the code and
+    ``SOURCE_DATE_EPOCH``)."""
     epoch = source_date_epoch(Path(app.srcdir))
     sources = archive_entries(epoch, corpus=False)
     key = products.digest(
-        ARCHIVE_PRODUCT, epoch, __version__, products.code_digest(__name__, package),
-        products.files_digest(sorted(package.METADATA_XSLT.glob("*.xsl"))),
+        ARCHIVE_PRODUCT, epoch, __version__, products.code_version(),
         *(f"{name}:{hashlib.sha256(data).hexdigest()}" for name, data in sources),
     )
     store = products.store(app)

@@ -54,7 +54,7 @@ from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
 
 from edition import collector
-from edition.products import code_digest, config_digest, digest, files_digest
+from edition.products import code_version, config_digest, digest, inputs_digest
 from edition.sphinxext import sidebar
 from edition.sphinxext.workers import shares
 
@@ -74,10 +74,6 @@ def tasks(names: Iterable[str], weight: Callable[[str], int], processes: int) ->
 
 #: The keys of the generated pages rendered by the last build (in the doctree directory).
 PAGES_FILE = "edition-pages.json"
-
-#: Modules whose ``html-page-context`` handlers add to generated pages.
-PAGE_CONTEXT_MODULES = ("edition.sphinxext.anchors", "edition.sphinxext.downloads", "edition.sphinxext.citation")
-
 
 def _plain(value: object) -> bool:
     """Is ``value`` data whose ``repr`` is its content (no functions, no object addresses)?"""
@@ -105,7 +101,7 @@ def navigation_digest(app: Sphinx) -> str:
 
 def page_inputs(app: Sphinx, pagename: str) -> tuple[object, ...]:
     """What this extension's ``html-page-context`` handlers add to the generated page ``pagename``
-    depends on, besides the configuration (:data:`PAGE_CONTEXT_MODULES`)."""
+    depends on, besides the configuration and the code."""
     from edition import __version__
     from edition.sphinxext.anchors import anchor_state
     from edition.sphinxext.changelog import release_date
@@ -143,9 +139,9 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
             templates = [Path(self.confdir, t) for t in self.config.templates_path]
             self._site_key = digest(
                 sphinx.__version__, config_digest(self.sphinx_app), context, navigation_digest(self.sphinx_app),
-                files_digest(sorted(p for p in static.rglob("*") if p.is_file())),
-                files_digest(sorted(p for t in templates if t.is_dir() for p in t.rglob("*") if p.is_file())),
-                code_digest(__name__, *PAGE_CONTEXT_MODULES),
+                inputs_digest(sorted(p for p in static.rglob("*") if p.is_file())),
+                inputs_digest(sorted(p for t in templates if t.is_dir() for p in t.rglob("*") if p.is_file())),
+                code_version(),
             )
         return self._site_key
 
