@@ -92,13 +92,15 @@ def stylesheet_digest(stylesheet: Path | None = None) -> str:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """The digest of the code that makes every product: each file of the ``edition`` package
-    (wherever it is installed) and the version of every installed distribution. Found, not
-    listed: any change of the code remakes every product."""
+    """The digest of the code that makes every product: each Python module of the ``edition``
+    package (wherever it is installed) and the version of every installed distribution. Found,
+    not listed: any change of the code remakes every product. (The package's static files are
+    no code: Sphinx copies them, and the pages that link them follow their digests.)"""
     from edition.uptodate import libraries, project_files
 
     package = Path(__file__).resolve().parent
-    return digest(sys.version, libraries(), *(f"{p.relative_to(package)}:{file_digest(p)}" for p in project_files(package)))
+    return digest(sys.version, libraries(), *(f"{p.relative_to(package)}:{file_digest(p)}"
+                                              for p in project_files(package) if p.suffix == ".py"))
 
 
 def config_digest(app: Any) -> str:

@@ -209,7 +209,11 @@ def _size(path: Path) -> int:
 def _write_downloads(app: Sphinx) -> None:
     written = copy_sources(app)
     if app.config.edition_archive:
-        written.append(write_archive(app, Path(app.outdir) / DOWNLOADS_DIR / archive_name()))
+        target = Path(app.outdir) / DOWNLOADS_DIR / archive_name()
+        for old in target.parent.glob(archive_name("*")):  # the archive of another version
+            if old != target:
+                old.unlink()
+        written.append(write_archive(app, target))
     logger.info("downloads: %d files (%d bytes)", len(written), sum(p.stat().st_size for p in written))
 
 
