@@ -565,14 +565,27 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _paragraph(root: Path) -> None:
-    _replace(root / "tei" / "bakulin.xml", '<p xml:id="bakulin-p0001">The article examines',
-             '<p xml:id="bakulin-p0001">The article studies')
+def _replacing(rel: str, old: str, new: str):
+    """The edit of a copy that replaces ``old`` by ``new`` in its file ``rel``."""
+    def edit(root: Path) -> None:
+        _replace(root / rel, old, new)
+    return edit
 
 
-def _register_name(root: Path) -> None:
-    _replace(root / "tei" / "persons.xml", '<persName type="display">Leonid Nikolaev</persName>',
-             '<persName type="display">Leonid Vasilyevich Nikolaev</persName>')
+_paragraph = _replacing("tei/bakulin.xml", '<p xml:id="bakulin-p0001">The article examines',
+                        '<p xml:id="bakulin-p0001">The article studies')
+_register_name = _replacing("tei/persons.xml", '<persName type="display">Leonid Nikolaev</persName>',
+                            '<persName type="display">Leonid Vasilyevich Nikolaev</persName>')
+_front_page = _replacing("front/principles.rst", "the note is shown as", "the note is given as")
+_xslt_module = _replacing("xslt/notes.xsl", "then 'ednote-ref' else 'fn-ref'", "then 'ednote-ref' else 'fn-ref fn-mark'")
+_odd = _replacing("tei/schema/edition.odd", "the editors have no reasonable doubt", "the editors see no reasonable doubt")
+_params = _replacing("xslt/params.xsl", "'[note text not preserved in the source]'", "'[note text lost in the source]'")
+_sphinx_template = _replacing("_templates/layout.html", "TEI source of this page", "TEI file of this page")
+_synopsis = _replacing("tei/synopsis.xml", "Synopsis: the five sources on the same events",
+                       "Synopsis: five sources on the same events")
+_conf = _replacing("conf.py", '"page_width": "1240px"', '"page_width": "1200px"')
+_break = _replacing("front/principles.rst", "Readings\n--------\n", "Readings\n----\n")
+_fix = _replacing("front/principles.rst", "Readings\n----\n", "Readings\n--------\n")
 
 
 def _static_file(root: Path) -> None:
@@ -590,36 +603,6 @@ def _new_entry(root: Path) -> None:
         </listPerson>""")
     _replace(root / "tei" / "bakulin.xml", '<persName ref="#mosca">G. Mosca</persName>',
              '<persName ref="#mosca">G. Mosca</persName> and <persName ref="#michels">R. Michels</persName>')
-
-
-def _front_page(root: Path) -> None:
-    _replace(root / "front" / "principles.rst", "the note is shown as", "the note is given as")
-
-
-def _xslt_module(root: Path) -> None:
-    _replace(root / "xslt" / "notes.xsl", "then 'ednote-ref' else 'fn-ref'", "then 'ednote-ref' else 'fn-ref fn-mark'")
-
-
-def _odd(root: Path) -> None:
-    _replace(root / "tei" / "schema" / "edition.odd", "the editors have no reasonable doubt",
-             "the editors see no reasonable doubt")
-
-
-def _params(root: Path) -> None:
-    _replace(root / "xslt" / "params.xsl", "'[note text not preserved in the source]'", "'[note text lost in the source]'")
-
-
-def _sphinx_template(root: Path) -> None:
-    _replace(root / "_templates" / "layout.html", "TEI source of this page", "TEI file of this page")
-
-
-def _synopsis(root: Path) -> None:
-    _replace(root / "tei" / "synopsis.xml", "Synopsis: the five sources on the same events",
-             "Synopsis: five sources on the same events")
-
-
-def _conf(root: Path) -> None:
-    _replace(root / "conf.py", '"page_width": "1240px"', '"page_width": "1200px"')
 
 
 def _retirement(root: Path) -> None:
@@ -771,14 +754,6 @@ def test_matrix_a_stylesheet_edit_reaches_every_page(matrix: Matrix, jobs: str):
     stale = [p.relative_to(site).as_posix() for p in (site / "searchindex").rglob("*")
              if p.is_file() and b"note text not preserved" in p.read_bytes()]
     assert not stale, f"{len(stale)} files of the search index keep the old label, e.g. {stale[:5]}"
-
-
-def _break(root: Path) -> None:
-    _replace(root / "front" / "principles.rst", "Readings\n--------\n", "Readings\n----\n")
-
-
-def _fix(root: Path) -> None:
-    _replace(root / "front" / "principles.rst", "Readings\n----\n", "Readings\n--------\n")
 
 
 @pytest.mark.parametrize("jobs", list(JOBS))
