@@ -27,11 +27,13 @@ import pickle
 import re
 import shutil
 import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import EDITION_PARTS, REPO, copy_edition, run_edition
+from conftest import ARTIFACTS, EDITION_PARTS, REPO, copy_edition, run_edition
 from edition import products, publish, uptodate
 from edition.sphinxext.domain import DocumentRecords, group_of, record_digests
 
@@ -683,20 +685,32 @@ class Matrix:
                 shutil.copytree(src, self.work / name, ignore=ignore)
             elif src.exists():
                 shutil.copy2(src, self.work / name)
-        proc = self.build("-j", "2")
+        proc = self.build("-j", "2", label="base: clean build (-j 2)")
         assert proc.returncode == 0, proc.stderr[-4000:]
         subprocess.run(["cp", "-a", str(self.work), str(self.base)], check=True)
         self.published = _published(self.work / "_build" / "html")
 
-    def build(self, *args: str, root: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def build(self, *args: str, root: Path | None = None, label: str = "") -> subprocess.CompletedProcess[str]:
+        """Build ``root`` (the place of the cases) with ``args``; its seconds are kept under ``label``."""
         root = root or self.work
-        return run_edition("build", "-q", *args, root=root, env_vars={"PYTHONPATH": str(root)})
+        started = time.perf_counter()
+        proc = run_edition("build", "-q", *args, root=root, env_vars={"PYTHONPATH": str(root)})
+        if label:
+            self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+        return proc
+
+    def report(self) -> str:
+        """The seconds of every build, by case."""
+        return "".join(f"{seconds:7.1f} s  {label}\n" for label, seconds in self.seconds.items())
 
     def restore(self) -> Path:
         """The built base at the place of the builds (the last case's tree is set aside)."""
+        started = time.perf_counter()
         if self.work.exists():
             self.work.rename(self.trash / f"{len(list(self.trash.iterdir()))}")
         subprocess.run(["cp", "-a", str(self.base), str(self.work)], check=True)
+        self.seconds["restoring the built base (all cases)"] = (
+            self.seconds.get("restoring the built base (all cases)", 0.0) + time.perf_counter() - started)
         return self.work
 
     def clean_build(self, name: str, edit) -> dict[str, str]:
@@ -705,15 +719,20 @@ class Matrix:
             root = self.top / "clean" / name / "edition"
             shutil.copytree(self.base, root, ignore=shutil.ignore_patterns("_build"), symlinks=True)
             edit(root)
-            proc = self.build("-j", "2", root=root)
+            proc = self.build("-j", "2", root=root, label=f"{name}: clean build (-j 2)")
             assert proc.returncode == 0, proc.stderr[-4000:]
             self.clean[name] = _published(root / "_build" / "html")
         return self.clean[name]
 
 
 @pytest.fixture(scope="module")
-def matrix(tmp_path_factory) -> Matrix:
-    return Matrix(tmp_path_factory.mktemp("matrix"))
+def matrix(tmp_path_factory) -> Iterator[Matrix]:
+    """The matrix; when its tests are done, the seconds of each build in
+    ``_build/test-artifacts/matrix-times.txt``."""
+    made = Matrix(tmp_path_factory.mktemp("matrix"))
+    yield made
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "matrix-times.txt").write_text(made.report(), encoding="utf-8")
 
 
 JOBS = {"serial": (), "j2": ("-j", "2")}
@@ -725,7 +744,7 @@ def test_matrix_rebuild_publishes_what_a_clean_build_publishes(matrix: Matrix, c
     clean = matrix.clean_build(case, MATRIX[case])
     root = matrix.restore()
     MATRIX[case](root)
-    proc = matrix.build(*JOBS[jobs])
+    proc = matrix.build(*JOBS[jobs], label=f"{case}: rebuild ({jobs})")
     assert proc.returncode == 0, proc.stderr[-4000:]
     differing = _differences(_published(root / "_build" / "html"), clean)
     assert not differing, f"{case} ({jobs}): {len(differing)} files differ from a clean build, e.g. {differing[:10]}"
@@ -733,7 +752,7 @@ def test_matrix_rebuild_publishes_what_a_clean_build_publishes(matrix: Matrix, c
         # ... and removed again: the rebuild publishes what the base (a clean build) published.
         (root / "tei" / "bakulinxb.xml").unlink()
         _replace(root / "index.rst", "   tei/bakulinxb\n", "")
-        proc = matrix.build(*JOBS[jobs])
+        proc = matrix.build(*JOBS[jobs], label=f"document-removed: rebuild ({jobs})")
         assert proc.returncode == 0, proc.stderr[-4000:]
         differing = _differences(_published(root / "_build" / "html"), matrix.published)
         assert not differing, f"document removed ({jobs}): {len(differing)} files differ, e.g. {differing[:10]}"
@@ -745,7 +764,7 @@ def test_matrix_a_stylesheet_edit_reaches_every_page(matrix: Matrix, jobs: str):
     parallel page only; the document page and the search index kept the old one."""
     root = matrix.restore()
     _params(root)
-    proc = matrix.build(*JOBS[jobs])
+    proc = matrix.build(*JOBS[jobs], label=f"params-xsl, every page: rebuild ({jobs})")
     assert proc.returncode == 0, proc.stderr[-4000:]
     site = (root / "_build" / "html").resolve()
     for page in ("tei/dikova.html", "parallel/dikova.html"):
@@ -769,12 +788,12 @@ def test_matrix_a_failed_build_stays_failed_until_fixed(matrix: Matrix, jobs: st
     for unrelated in (None, _paragraph):  # the broken page alone, then with an edit elsewhere
         if unrelated is not None:
             unrelated(root)
-        proc = matrix.build(*JOBS[jobs])
+        proc = matrix.build(*JOBS[jobs], label=f"broken page: failing builds ({jobs})")
         assert proc.returncode != 0, "a build with a broken page succeeded"
         assert "principles.rst:5" in proc.stderr and "Title underline too short" in proc.stderr, proc.stderr[-3000:]
         assert site.resolve() == published and _published(site) == matrix.published, "the published site changed"
     _fix(root)
-    proc = matrix.build(*JOBS[jobs])
+    proc = matrix.build(*JOBS[jobs], label=f"broken page fixed: rebuild ({jobs})")
     assert proc.returncode == 0, proc.stderr[-4000:]
     differing = _differences(_published(site), clean)
     assert not differing, f"{len(differing)} files differ from a clean build, e.g. {differing[:10]}"
