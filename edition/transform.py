@@ -156,7 +156,12 @@ class Transformer:
             ex.set_parameter("reading", self._processor.make_string_value(reading))
             ex.set_parameter("doc-key", self._processor.make_string_value(doc_key))
             ex.set_parameter("register-base", self._processor.make_string_value(register_base))
-            xml = ex.transform_to_string(xdm_node=node)
+            try:
+                xml = ex.transform_to_string(xdm_node=node)
+            except PySaxonApiError as exc:
+                # xslt/recovery.xsl catches errors element by element; one outside any element
+                # (a global variable, a key) still becomes a report on the file, not a traceback.
+                raise XMLInputError(name, 1, 1, "xslt-error", f"the stylesheets stopped: {str(exc).strip().splitlines()[0]}") from None
             raw = ex.get_xsl_messages()
             reports = [] if raw is None else [item.string_value for item in raw]
         return TransformResult(xml=xml or "", messages=[_message(r, tree, name) for r in reports])

@@ -49,23 +49,28 @@
   </xsl:template>
 
   <!--
-    The apparatus of $owner (see f:owner), as one container beside (wide screens) or below it:
+    The apparatus of $owner (see f:owner; one or more owners, in document order), as one
+    container beside (wide screens) or below it:
     its notes and emendations in text order, then links to the register entries of the names
     in it. Nothing if there is nothing to say. Emendations and names: edited reading only.
   -->
   <xsl:template name="t:apparatus">
-    <xsl:param name="owner" as="element()" select="."/>
+    <xsl:param name="owner" as="element()+" select="."/>
+    <xsl:variable name="owners" as="xs:string+" select="$owner ! generate-id(.)"/>
     <xsl:variable name="notes" as="element()*"
-        select="key('f:notes-by-owner', generate-id($owner), root($owner))
+        select="key('f:notes-by-owner', $owners, root($owner[1]))
                 [not(f:is-block(.))][f:shows-note(.)]"/>
     <xsl:variable name="emendations" as="element()*"
-        select="if (f:edited()) then key('f:emendations-by-owner', generate-id($owner), root($owner)) else ()"/>
+        select="if (f:edited()) then key('f:emendations-by-owner', $owners, root($owner[1])) else ()"/>
     <xsl:variable name="names" as="element()*"
         select="if (f:edited() and not($owner/self::note))
-                then key('f:names-by-owner', generate-id($owner), root($owner)) else ()"/>
-    <xsl:if test="exists($notes | $emendations | $names)">
+                then key('f:names-by-owner', $owners, root($owner[1])) else ()"/>
+    <xsl:variable name="variants" as="element()*"
+        select="key('f:apps-by-owner', $owners, root($owner[1]))
+                | $owner/self::app[f:is-block(.)][not(parent::listApp)]"/>
+    <xsl:if test="exists($notes | $emendations | $names | $variants)">
       <container classes="apparatus">
-        <xsl:apply-templates select="$notes | $emendations" mode="m:apparatus"/>
+        <xsl:apply-templates select="$variants | $notes | $emendations" mode="m:apparatus"/>
         <xsl:call-template name="t:apparatus-names">
           <xsl:with-param name="names" select="$names"/>
         </xsl:call-template>
@@ -93,12 +98,15 @@
     </xsl:if>
   </xsl:template>
 
-  <xsl:key name="f:notes-by-owner" match="note[not(ancestor::*[f:behaviour(.) = 'hidden'])]" use="f:owner(.) ! generate-id(.)"/>
+  <xsl:key name="f:notes-by-owner" use="f:owner(.) ! generate-id(.)"
+      match="note[not(ancestor::*[f:behaviour(.) = 'hidden'] | ancestor::*[f:is-register-list(.)])]
+                 [not(@prev and f:is-continuation(.))]"/>
   <xsl:key name="f:emendations-by-owner" match="(choice[corr] | supplied)[not(ancestor::*[f:behaviour(.) = 'hidden'])]"
       use="f:owner(.) ! generate-id(.)"/>
   <xsl:key name="f:names-by-owner"
       match="(persName | placeName | orgName | rs | name)[(@ref, @key)[normalize-space()]]
-             [not(ancestor::*[f:behaviour(.) = 'hidden'] | ancestor::sic | ancestor::orig | ancestor::fw)]"
+             [not(ancestor::*[f:behaviour(.) = 'hidden'] | ancestor::sic | ancestor::orig | ancestor::fw)]
+             [empty(f:entry-of(.))]"
       use="f:owner(.)[exists(f:register(current()))] ! generate-id(.)"/>
 
   <!--
@@ -108,7 +116,11 @@
   <xsl:template name="t:paragraph">
     <xsl:param name="classes" as="xs:string?" select="()"/>
     <xsl:param name="unit" as="xs:boolean" select="false()"/>
-    <xsl:variable name="id" as="xs:string?" select="if (@xml:id or $unit) then f:id(.) else ()"/>
+    <!-- $anchor: the id of an element without xml:id that is citable all the same (a numbered line);
+         $lead: what the paragraph starts with (its line number). -->
+    <xsl:param name="anchor" as="xs:string?" select="()"/>
+    <xsl:param name="lead" as="node()*" select="()"/>
+    <xsl:variable name="id" as="xs:string?" select="if (@xml:id or $unit) then f:id(.) else $anchor"/>
     <xsl:variable name="apparatus" as="element()*">
       <xsl:call-template name="t:apparatus"/>
     </xsl:variable>
@@ -126,11 +138,13 @@
           <paragraph>
             <xsl:if test="exists($id)"><xsl:attribute name="ids" select="$id"/></xsl:if>
             <xsl:if test="$classes"><xsl:attribute name="classes" select="$classes"/></xsl:if>
+            <xsl:sequence select="$lead"/>
             <xsl:apply-templates mode="m:docutils"/>
             <xsl:if test="$permalink"><xsl:text> </xsl:text><xsl:sequence select="$permalink"/></xsl:if>
           </paragraph>
         </xsl:when>
         <xsl:otherwise>
+          <xsl:if test="exists($lead)"><paragraph classes="lead"><xsl:sequence select="$lead"/></paragraph></xsl:if>
           <xsl:call-template name="t:flow">
             <xsl:with-param name="nodes" select="node()"/>
             <xsl:with-param name="classes" select="$classes"/>

@@ -17,20 +17,29 @@
   <xsl:include href="functions.xsl"/>
   <xsl:include href="blocks.xsl"/>
   <xsl:include href="structure.xsl"/>
+  <xsl:include href="corpus.xsl"/>
   <xsl:include href="notes.xsl"/>
   <xsl:include href="lists.xsl"/>
   <xsl:include href="tables.xsl"/>
   <xsl:include href="figures.xsl"/>
   <xsl:include href="names.xsl"/>
+  <xsl:include href="entries.xsl"/>
   <xsl:include href="pages.xsl"/>
+  <xsl:include href="lines.xsl"/>
   <xsl:include href="readings.xsl"/>
+  <xsl:include href="variants.xsl"/>
   <xsl:include href="inline.xsl"/>
   <xsl:include href="unhandled.xsl"/>
+  <xsl:include href="recovery.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
   <xsl:mode name="m:docutils" on-no-match="shallow-skip"/>
   <xsl:mode name="m:apparatus" on-no-match="shallow-skip"/>
-  <xsl:mode on-no-match="shallow-skip"/>
+  <xsl:mode name="m:entry" on-no-match="shallow-skip"/>
+  <xsl:mode name="m:reading" on-no-match="shallow-skip"/>
+  <xsl:mode name="m:corpus-header" on-no-match="shallow-skip"/>
+  <xsl:mode name="m:entry-inline" on-no-match="shallow-skip"/>
+  <xsl:mode on-no-match="shallow-skip" use-accumulators="#all"/>
 
   <xsl:template match="/">
     <document>

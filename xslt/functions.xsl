@@ -25,6 +25,7 @@
       list, table, figure, item, cell, row   their own modules
       note         a footnote or an editorial note
       flex         a block where blocks are expected, else inline (head, quote, stage …)
+      wrapper      a block when it holds blocks, else inline (app, lem: a variant of a word or of lines)
       inline       inline
   -->
   <xsl:variable name="f:behaviours" as="map(xs:string, xs:string)" select="map {
@@ -58,12 +59,16 @@
       'c': 'inline', 'pc': 'inline', 'abbr': 'inline', 'expan': 'inline', 'ex': 'inline',
       'choice': 'inline', 'sic': 'inline', 'corr': 'inline', 'orig': 'inline', 'reg': 'inline',
       'supplied': 'inline', 'gap': 'inline', 'unclear': 'inline', 'add': 'inline',
-      'del': 'inline', 'damage': 'inline', 'space': 'inline', 'app': 'inline',
-      'lem': 'inline', 'rdg': 'inline', 'formula': 'inline', 'graphic': 'inline',
+      'del': 'inline', 'damage': 'inline', 'space': 'inline',
+      'app': 'wrapper', 'lem': 'wrapper', 'rdgGrp': 'wrapper', 'surplus': 'wrapper', 'secl': 'wrapper',
+      'rdg': 'inline', 'witDetail': 'inline', 'witStart': 'inline', 'witEnd': 'inline',
+      'lacunaStart': 'inline', 'lacunaEnd': 'inline', 'listApp': 'block', 'formula': 'inline', 'graphic': 'inline',
       'pb': 'inline', 'lb': 'inline', 'cb': 'inline', 'milestone': 'inline', 'fw': 'inline',
       'role': 'inline', 'roleDesc': 'inline', 'author': 'inline', 'editor': 'inline',
       'pubPlace': 'inline', 'publisher': 'inline', 'biblScope': 'inline', 'idno': 'inline',
-      'said': 'inline', 'lang': 'inline'
+      'said': 'inline', 'lang': 'inline',
+      'subst': 'inline', 'g': 'inline', 'am': 'inline', 'metamark': 'inline', 'citedRange': 'inline',
+      'listRelation': 'inline', 'relation': 'inline', 'certainty': 'inline'
     }"/>
 
   <xsl:function name="f:behaviour" as="xs:string" cache="yes">
@@ -86,7 +91,11 @@
             if ($b = ('inline')) then false()
             else if ($b = ('note')) then fp:in-block-flow($n)
             else if ($b = ('flex')) then fp:in-block-flow($n) or exists($n/*[f:is-block(.)])
-            else if ($b = ('unknown')) then exists($n/*[f:is-block(.)])
+            else if ($b = ('unknown', 'wrapper')) then exists($n/*[f:is-block(.)])
+                 (: an app whose readings are whole lines stands between the lines :)
+                 or exists($n/self::app/(rdg | rdgGrp/rdg)//l)
+                 (: an entry of an apparatus written apart from the text :)
+                 or exists($n/self::app[parent::listApp])
             else true()"/>
       </xsl:otherwise>
     </xsl:choose>
@@ -99,12 +108,13 @@
         f:behaviour($e/parent::*) = ('root', 'transparent', 'section', 'block')"/>
   </xsl:function>
 
-  <!-- The element whose apparatus holds a note: its nearest ancestor laid out as a block. -->
+  <!-- The element whose apparatus holds a note: its nearest ancestor laid out as a block.
+       A table cell is none: what is in a cell has its apparatus under the table. -->
   <xsl:function name="f:owner" as="element()?">
     <xsl:param name="note" as="element()"/>
     <xsl:sequence select="$note/ancestor::*[f:behaviour(.) = ('root', 'transparent', 'section',
-        'block', 'paragraph', 'item', 'cell', 'note', 'figure')
-        or (f:behaviour(.) = ('flex', 'unknown') and f:is-block(.))
+        'block', 'paragraph', 'item', 'table', 'note', 'figure')
+        or (f:behaviour(.) = ('flex', 'unknown', 'wrapper') and f:is-block(.))
         or (self::head | self::trailer)[parent::table]][1]"/>
   </xsl:function>
 
@@ -115,11 +125,23 @@
         else (root($n)/*/@n[. ne ''], root($n)/*/@xml:id, 'doc')[1] ! f:id-safe(string(.))"/>
   </xsl:function>
 
-  <!-- An element's id: its xml:id, or a generated one for input that has none. -->
+  <!-- An element's id: its xml:id, or for input that has none {key}-{name}{n}, the element
+       being the n-th of its name in the document. Both readings (and every run) give an
+       element the same id, so the two-readings page can pair them and a link stays valid. -->
   <xsl:function name="f:id" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="if ($e/@xml:id) then string($e/@xml:id)
-        else f:key($e) || '-' || local-name($e) || '-' || generate-id($e)"/>
+        else f:key($e) || '-' || local-name($e) || fp:ordinal($e)"/>
+  </xsl:function>
+
+  <xsl:accumulator name="fp:ordinals" as="map(xs:string, xs:integer)" initial-value="map {}">
+    <xsl:accumulator-rule match="*" phase="start"
+        select="map:put($value, local-name(), ($value(local-name()), 0)[1] + 1)"/>
+  </xsl:accumulator>
+
+  <xsl:function name="fp:ordinal" as="xs:integer">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="$e/accumulator-before('fp:ordinals')(local-name($e))"/>
   </xsl:function>
 
   <!-- A string made usable as an HTML id: letters, digits, '-', '_' and '.' only. -->

@@ -49,8 +49,22 @@
   </xsl:function>
 
   <!-- Links inside the document, or out of it. A pointer that leads nowhere is shown and reported. -->
+  <!-- A private URI (bib:b0848) expanded by the file's prefixDef (TEI Guidelines 16.2.3), else as written. -->
+  <xsl:function name="f:expand-pointer" as="xs:string">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:param name="context" as="node()"/>
+    <xsl:variable name="prefix" as="xs:string" select="substring-before($pointer, ':')"/>
+    <xsl:variable name="def" as="element()?"
+        select="if (matches($prefix, '^[A-Za-z][A-Za-z0-9.+\-]*$'))
+                then root($context)//prefixDef[@ident = $prefix][matches(substring-after($pointer, ':'), @matchPattern)][1]
+                else ()"/>
+    <xsl:sequence select="if ($def) then replace(substring-after($pointer, ':'), $def/@matchPattern, $def/@replacementPattern)
+                          else $pointer"/>
+  </xsl:function>
+
   <xsl:template match="ref | ptr" mode="m:docutils">
-    <xsl:variable name="target" as="xs:string" select="tokenize(normalize-space(@target), ' ')[1]"/>
+    <xsl:variable name="target" as="xs:string"
+        select="f:expand-pointer((tokenize(normalize-space(@target), ' ')[1], '')[1], .)"/>
     <!-- A fragment: '#id', or a bare id as some projects write it (no scheme, path or extension). -->
     <xsl:variable name="fragment" as="xs:string?"
         select="if (starts-with($target, '#')) then substring($target, 2)
@@ -86,7 +100,21 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- Formulae are shown as their text, in the notation the source gives. -->
+  <!-- Tokens: adjacent w elements are separate words even when the source puts no space between them. -->
+  <xsl:template match="w" mode="m:docutils">
+    <inline classes="{f:classes(., 'w')}">
+      <xsl:if test="@xml:id"><xsl:attribute name="ids" select="f:id(.)"/></xsl:if>
+      <xsl:apply-templates mode="m:docutils"/>
+    </inline>
+    <xsl:if test="following-sibling::node()[1][self::w]"><xsl:text> </xsl:text></xsl:if>
+  </xsl:template>
+
+  <!-- A TeX formula is typeset by Sphinx's math support (edition/sphinxext/formulas.py). -->
+  <xsl:template match="formula[lower-case(@notation) = ('tex', 'latex')][normalize-space()][not(*)]" mode="m:docutils" priority="1">
+    <math classes="{f:classes(., 'formula')}"><xsl:value-of select="normalize-space(.)"/></math>
+  </xsl:template>
+
+  <!-- Other formulae are shown as their text, in the notation the source gives. -->
   <xsl:template match="formula" mode="m:docutils">
     <literal classes="{f:classes(., 'formula')}"><xsl:value-of select="normalize-space(.)"/></literal>
   </xsl:template>

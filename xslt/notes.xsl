@@ -70,9 +70,16 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- A note standing between blocks has no callout: its apparatus entry stands in its place. -->
+  <!-- A note standing between blocks: its callout on a line of its own where it stands, then
+       its apparatus entry. -->
   <xsl:template match="note[f:is-block(.)]" mode="m:docutils">
     <xsl:if test="f:shows-note(.)">
+      <paragraph classes="note-callout">
+        <footnote_reference ids="{f:id(.)}-ref" refid="{f:id(.)}"
+            classes="{if (f:is-editorial(.)) then 'ednote-ref' else 'fn-ref'}">
+          <xsl:value-of select="f:note-label(.)"/>
+        </footnote_reference>
+      </paragraph>
       <container classes="apparatus">
         <xsl:apply-templates select="." mode="m:apparatus"/>
       </container>
@@ -80,16 +87,30 @@
   </xsl:template>
 
   <xsl:template match="note" mode="m:apparatus">
-    <footnote ids="{f:id(.)}" classes="{f:note-classes(.)}">
-      <xsl:if test="not(f:is-block(.))">
-        <xsl:attribute name="backrefs" select="f:id(.) || '-ref'"/>
-      </xsl:if>
+    <footnote ids="{f:id(.)}" classes="{f:note-classes(.)}" backrefs="{f:id(.)}-ref">
       <label><xsl:value-of select="f:note-label(.)"/></label>
       <xsl:call-template name="t:flow">
-        <xsl:with-param name="nodes" select="node()"/>
+        <xsl:with-param name="nodes" select="node(), f:continuations(.) ! node()"/>
       </xsl:call-template>
       <xsl:call-template name="t:apparatus"/>
     </footnote>
   </xsl:template>
+
+  <!-- A note the source splits across pages (next/prev): its parts after the first are read
+       as part of the first, which has the callout; where they stand they leave nothing. -->
+  <xsl:function name="f:continuations" as="element(note)*">
+    <xsl:param name="note" as="element(note)"/>
+    <xsl:variable name="next" as="element(note)?"
+        select="$note/@next ! id(replace(normalize-space(.), '^#', ''), root($note))[self::note][1]"/>
+    <xsl:sequence select="if ($next and $next >> $note) then ($next, f:continuations($next)) else ()"/>
+  </xsl:function>
+
+  <xsl:function name="f:is-continuation" as="xs:boolean">
+    <xsl:param name="note" as="element(note)"/>
+    <xsl:sequence select="exists($note/@prev ! id(replace(normalize-space(.), '^#', ''), root($note))
+                                 [self::note][. &lt;&lt; $note])"/>
+  </xsl:function>
+
+  <xsl:template match="note[@prev][f:is-continuation(.)]" mode="m:docutils m:apparatus" priority="2"/>
 
 </xsl:stylesheet>

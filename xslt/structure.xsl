@@ -27,13 +27,8 @@
       </xsl:call-template>
       <xsl:call-template name="t:apparatus"/>
       <xsl:call-template name="t:emendation-list"/>
+      <xsl:call-template name="t:file-lists"/>
     </section>
-  </xsl:template>
-
-  <xsl:template match="teiCorpus" mode="m:docutils">
-    <xsl:call-template name="t:flow">
-      <xsl:with-param name="nodes" select="node()"/>
-    </xsl:call-template>
   </xsl:template>
 
   <!-- text, front, body, back: their blocks join the document's flow, so divs stay sections. -->

@@ -52,6 +52,8 @@ FEATURES: tuple[str, ...] = (
     "edition.sphinxext.entrypages",
     "edition.sphinxext.guidelines",
     "edition.sphinxext.synopsis",
+    "edition.sphinxext.readerpage",
+    "edition.sphinxext.formulas",
     "edition.sphinxext.warned",
 )
 
@@ -70,6 +72,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", link_names)
     app.connect("doctree-resolved", fill_registers)
     app.add_css_file("edition.css")
+    app.add_css_file("tei-foreign.css")  # constructs of other editions' TEI (xslt/lines.xsl, variants.xsl …)
     # Features with their own modules: each is a complete extension of its own.
     for feature in FEATURES:
         app.setup_extension(feature)

@@ -44,6 +44,7 @@ from edition.citeref import citable_units
 from edition.documents import DOCUMENTS, TEI_DIR, by_key
 from edition.sphinxext import workers
 from edition.xmlsafe import parse_file
+from edition.sphinxext.security import page_title
 
 logger = logging.getLogger(__name__)
 
@@ -391,7 +392,7 @@ def _make(app: Sphinx, groups: list[Group], ids: list[str], keep: Callable[[Grou
 
 def start_pages(app: Sphinx, builder: Any) -> None:
     """When writing starts: make the pages not in the store in another process (``-j``)."""
-    if not is_html_site(app) or not workers.can_start(app):
+    if not is_html_site(app) or not app.config.edition_synopsis or not workers.can_start(app):
         return
     groups = load_groups()
     store = products.store(app)
@@ -415,6 +416,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not is_html_site(app):
         return
     workers.finish(app, "synopsis")
+    if not app.config.edition_synopsis:
+        return
     groups = load_groups()
     if not groups:
         return
@@ -438,13 +441,13 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     for group in groups:
         body, problems = pages[group.id]
         _report(group, problems)
-        yield group.pagename, {"title": group.heading, "body": body, "parents": [index_link]}, "page.html"
+        yield group.pagename, {"title": page_title(group.heading), "body": body, "parents": [index_link]}, "page.html"
     yield f"{PAGE_DIR}/index", {"title": "Synopsis", "body": index_body(app, groups)}, "page.html"
 
 
 def link_from_landing_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Add the way into the synopsis to the landing page (HTML site only)."""
-    if docname != app.config.root_doc or not is_html_site(app) or not load_groups():
+    if docname != app.config.root_doc or not is_html_site(app) or not app.config.edition_synopsis or not load_groups():
         return
     href = app.builder.get_relative_uri(docname, f"{PAGE_DIR}/index")
     para = nodes.paragraph("", "", classes=["synopsis-entry"])
@@ -464,7 +467,7 @@ def _charts(path: str, mtime: float) -> dict[str, chart.Chart]:
 
 
 def insert_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put each table's chart right after the table (HTML output)."""
+    """Put each table's chart right after the table and its apparatus (HTML output)."""
     if app.builder.format != "html":
         return
     source = Path(app.env.doc2path(docname))
@@ -481,11 +484,16 @@ def insert_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             f"<figcaption>Chart of {html.escape(data.caption or table_id)} Drawn from the figures of the table "
             f"above, which remains the data of record.{notes}</figcaption></figure>"
         )
-        table.parent.insert(table.parent.index(table) + 1, nodes.raw("", markup, format="html"))
+        at = table.parent.index(table) + 1
+        if at < len(table.parent) and "apparatus" in table.parent[at].get("classes", ()):
+            at += 1  # the table's apparatus stays right under the table
+        table.parent.insert(at, nodes.raw("", markup, format="html"))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("edition.sphinxext.workers")
+    # False for a site of other TEI than the edition's (edition render): no synopsis pages.
+    app.add_config_value("edition_synopsis", True, "html", types=frozenset({bool}))
     app.connect("write-started", start_pages)
     app.connect("html-collect-pages", collect_pages)
     app.connect("doctree-resolved", link_from_landing_page)
