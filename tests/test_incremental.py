@@ -234,6 +234,54 @@ def test_stylesheet_closure_is_every_module_reached(tmp_path: Path):
     assert products.stylesheet_digest(tmp_path / "driver.xsl") == edited, "a module nobody includes is no input"
 
 
+def test_a_warning_is_placed_in_its_document(tmp_path: Path):
+    """Every form of a warning's location names its document; a warning that names none
+    makes the next build start clean (edition.sphinxext.warned)."""
+    import logging
+    from types import SimpleNamespace
+
+    from docutils import nodes
+    from edition.sphinxext import warned
+
+    src = tmp_path / "src"
+    env = SimpleNamespace(found_docs={"front/principles", "tei/bakulin"},
+                          path2doc=lambda p: {str(src / "front" / "principles.rst"): "front/principles",
+                                              str(src / "tei" / "bakulin.xml"): "tei/bakulin"}.get(str(p)))
+    class App:  # the application as the handler reads it (held by a weak reference)
+        config = SimpleNamespace(suppress_warnings=["edition.ignored"])
+        doctreedir = str(tmp_path / "doctrees")
+
+    app = App()
+    app.env = env
+    handler = warned.Warnings(app)
+    node = nodes.paragraph()
+    node.source, node.line = str(src / "tei" / "bakulin.xml"), 3
+    for location in (("front/principles", 5), f"{src / 'front' / 'principles.rst'}:5", "front/principles"):
+        assert handler.docname(location) == "front/principles", location
+    assert handler.docname(node) == "tei/bakulin" and handler.docname(None) is None
+    assert handler.docname("/elsewhere/conf.py:1") is None
+
+    def record(location, kind="edition", subtype="x"):
+        made = logging.LogRecord("sphinx.x", logging.WARNING, "", 0, "message", (), None)
+        made.location, made.type, made.subtype = location, kind, subtype
+        return made
+
+    handler.emit(record(("tei/bakulin", 1)))
+    handler.emit(record(("front/principles", 2), subtype="ignored"))  # suppressed: not counted
+    assert handler.docnames == {"tei/bakulin"} and handler.unplaced == 0
+    doctrees = Path(app.doctreedir)
+    (doctrees / products.PRODUCTS_DIR / "xslt-edited").mkdir(parents=True)
+    (doctrees / "environment.pickle").write_bytes(b"env")
+    warned._HANDLERS[app] = handler
+    warned.remember(app, final=True)
+    assert warned.warned_before(app, env, set(), set(), set()) == ["tei/bakulin"]
+    assert (doctrees / "environment.pickle").exists()
+    handler.emit(record(None))
+    warned.remember(app, final=True)
+    assert not (doctrees / "environment.pickle").exists() and not (doctrees / products.PRODUCTS_DIR).exists()
+    warned._HANDLERS.pop(app)
+
+
 def _pickled_in_a_fork(records: DocumentRecords) -> bytes:
     """The records set one record in a forked process and pickled there (as a reader does)."""
     context = multiprocessing.get_context("fork")

@@ -10,8 +10,8 @@ when reading ends and when the build ends. At the next build they are outdated
 (``env-get-outdated``): read and written again, and each warns again until it is fixed.
 
 A warning that names no document (a configuration problem, a page the extension makes
-at the end) cannot be placed: then the environment is not kept at all
-(``environment.pickle`` is removed), and the next build reads everything again.
+at the end) cannot be placed: then nothing of the build is kept for the next one (the
+environment, the keys of the generated pages, the product store), which starts clean.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import weakref
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,17 @@ class Warnings(logging.Handler):
         return env.path2doc(_LINE.sub("", location))
 
 
+def forget_build(doctreedir: Path) -> None:
+    """Drop what the next build would reuse: Sphinx's environment, the generated pages' keys
+    and the product store (the next build is a clean one)."""
+    from edition.products import PRODUCTS_DIR
+    from edition.sphinxext.writing import PAGES_FILE
+
+    for name in (ENVIRONMENT_FILE, PAGES_FILE):
+        (doctreedir / name).unlink(missing_ok=True)
+    shutil.rmtree(doctreedir / PRODUCTS_DIR, ignore_errors=True)
+
+
 _HANDLERS: weakref.WeakKeyDictionary[Sphinx, Warnings] = weakref.WeakKeyDictionary()
 
 
@@ -100,7 +112,7 @@ def remember(app: Sphinx, *, final: bool) -> None:
     doctreedir = Path(app.doctreedir)
     path = doctreedir / WARNED_FILE
     if final and handler.unplaced:
-        (doctreedir / ENVIRONMENT_FILE).unlink(missing_ok=True)
+        forget_build(doctreedir)
     if not handler.docnames:
         if final:
             path.unlink(missing_ok=True)
