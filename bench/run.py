@@ -1,6 +1,6 @@
 """The edition's benchmark: prints figures, asserts nothing.
 
-    python bench/run.py [--scales 1,10,100] [--runs 3] [--big-runs 1] [--all-rows]
+    python bench/run.py [--scales 1,10,100] [--runs 3] [--big-runs 1] [--all-rows] [--no-hostile]
 
 ``--big-runs`` is the number of runs at 100x and above (one by default: one 100x
 clean build takes about 6.5 minutes on two cores, ``make bench`` about 14 in all).
@@ -33,6 +33,8 @@ no-op and the one-paragraph rebuild:
   before the clean builds: a clean build creates tens of thousands of files, and for
   minutes after many files were deleted creating one costs 10 to 40 times as much
   (:func:`set_aside`), so the bench deletes nothing until it ends.
+* after the table, the hostile-input rows of ``bench/hostile.py`` (issue #24): work that
+  must grow no faster than a hostile file (``--no-hostile`` leaves them out).
 * the search index (``edition/searchindex.py``): its size and files, and the
   bytes a browser fetches for one query (the first page of ten results),
   measured in Chromium when it is installed, else by the same algorithm in Python.
@@ -64,7 +66,8 @@ STAGE_RE = re.compile(r"edition: html done \((.*)\)")
 STAGE_ITEM = re.compile(r"([\w-]+) ([\d.]+)s")
 CHROMIUM = Path("/usr/bin/chromium")
 #: A word of the edition's running text, and one only in a footnote of the dissertation.
-QUERIES = ("Kirov", "Rikoshet")
+#: A name the registers expand (Kirov, Kostrikov, his tagged mentions), a rare word, a phrase, a variant.
+QUERIES = ("Kirov", "Rikoshet", '"Leningrad opposition"', "Nikolayev")
 
 
 def timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
@@ -146,6 +149,8 @@ def query_bytes(site: Path, query: str) -> tuple[int, int]:
     import threading
     from functools import partial
 
+    from urllib.parse import quote
+
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -162,7 +167,7 @@ def query_bytes(site: Path, query: str) -> tuple[int, int]:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page()
             page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if f"/{BUNDLE_DIR}/" in r.url and r.ok else None)
-            page.goto(base + "search.html?q=" + query)
+            page.goto(base + "search.html?q=" + quote(query))
             page.locator("a.edition-search-result").first.wait_for(timeout=120_000)
             page.wait_for_load_state("networkidle")
             browser.close()
@@ -343,6 +348,7 @@ def main() -> int:
     parser.add_argument("--scales", default="1,10,100")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--big-runs", type=int, default=1, help="runs at 100x and above")
+    parser.add_argument("--no-hostile", action="store_true", help="leave out the hostile-input rows (bench/hostile.py)")
     parser.add_argument("--all-rows", action="store_true",
                         help="at 100x and above too, the rows the issue does not ask for")
     args = parser.parse_args()
@@ -367,6 +373,13 @@ def main() -> int:
     print("|---|" + "---|" * len(rows))
     for key in keys:
         print(f"| {key.strip()} | " + " | ".join(row.get(key, "") for row in rows) + " |")
+    if not args.no_hostile:
+        from hostile import hostile_rows
+
+        with tempfile.TemporaryDirectory(prefix="edition-bench-hostile-") as tmp:
+            print("\n| hostile input (issue #24) | figures |\n|---|---|")
+            for name, value in hostile_rows(Path(tmp)):
+                print(f"| {name} | {value} |")
     load_after = os.getloadavg()
     print(f"\n{os.cpu_count()} cores; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
           f"(15 min: {load_after[2]:.1f}); bench took {(time.perf_counter() - started) / 60:.1f} min")

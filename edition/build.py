@@ -17,6 +17,7 @@ from pathlib import Path
 from edition import collector, stagetimes, uptodate
 from edition.anchors import AnchorCheck, check, collect_edition, load
 from edition.documents import ROOT
+from edition.projectfiles import check_project
 from edition.provenance import source_date_epoch
 from edition.publish import FAULT_ENV, PublishError, build_lock, fault_point, mark_complete, prepare_staging, release
 
@@ -133,6 +134,12 @@ def build(
     # Dates that Sphinx writes (copyright, last-updated) come from the last commit, not the clock.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(root)))
     started = time.perf_counter()
+    # Only regular files inside the project are read: a link to /etc/passwd is never published.
+    unreadable = check_project(root)
+    if unreadable:
+        result.messages.extend(unreadable)
+        result.messages.append(f"build refused: only regular files inside the project are read; {build_dir / builder} is unchanged")
+        return result
     inputs = uptodate.fingerprint(root, builder)
     if not force and uptodate.up_to_date(build_dir, builder, inputs):
         return _nothing_to_do(result, build_dir / builder, started)

@@ -4,7 +4,9 @@ A table qualifies when its label row (``row[@role='label']``) dates every column
 (``date/@when``) and at least one other row holds a figure (``num/@value``) in
 every dated column: the dissertation's Table 1 (``dikova-table2``, collectivised
 farms and percentage by date) is one. Each figure row becomes one panel of the
-chart, a line over a time axis proportional to the dates.
+chart, a line over a time axis proportional to the dates, with a tick at every
+month and a rule at every year (so that nine months look shorter than a year),
+each point labelled with its date.
 
 The values are the TEI's ``num/@value`` and the dates its ``date/@when``; a date
 printed wrongly by the source (``choice/sic/corr``) is placed at its correction
@@ -92,6 +94,10 @@ def _column(cell: etree._Element) -> Column | None:
     return Column(dates[0].get("when"), edited_text(dates[0]), _ws(sic) or None)
 
 
+#: A value a chart draws: a decimal number, as XPath 1.0's ``number()`` reads one.
+_DECIMAL = re.compile(r"\s*-?(\d+(\.\d*)?|\.\d+)\s*")
+
+
 def table_chart(table: etree._Element) -> Chart | None:
     """The chart of ``table``, or None when it is not a table of dated figures."""
     label_rows = table.xpath("tei:row[@role='label']", namespaces=NS)
@@ -111,6 +117,8 @@ def table_chart(table: etree._Element) -> Chart | None:
         label = edited_text(row.xpath("tei:cell[@role='label']", namespaces=NS)[0]) if row.xpath(
             "tei:cell[@role='label']", namespaces=NS) else ""
         raw = tuple(n[0].get("value") for n in nums)
+        if not all(_DECIMAL.fullmatch(v) for v in raw):
+            continue  # NaN, INF, 1/2 …: nothing a chart can place (``edition validate`` refuses them)
         series.append(Series(label, tuple(float(v) for v in raw), raw, tuple(edited_text(n[0]) for n in nums)))
     if not series:
         return None
@@ -139,6 +147,24 @@ def _day(when: str) -> int:
     """Day number of an ISO date; a year or a month counts from its first day."""
     parts = [int(p) for p in when.split("-")] + [1, 1]
     return date(parts[0], parts[1], parts[2]).toordinal()
+
+
+def time_ticks(first: int, last: int) -> tuple[list[int], list[int]]:
+    """Day numbers of the first day of every month, and of every year, from ``first`` to ``last``.
+
+    The chart's time axis marks them, so that an uneven interval between two columns
+    (a year, then nine months) is seen as such.
+    """
+    months: list[int] = []
+    start = date.fromordinal(first)
+    year, month = start.year, start.month
+    if start.day != 1:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    while (day := date(year, month, 1).toordinal()) <= last:
+        months.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    years = [d for d in months if date.fromordinal(d).month == 1]
+    return months, years
 
 
 def _number(value: float) -> str:
@@ -196,6 +222,15 @@ def svg(chart: Chart) -> str:
             y = bottom - (bottom - top) * tick / 4
             _sub(panel, "line", x1=LEFT, x2=WIDTH - RIGHT, y1=f"{y:.1f}", y2=f"{y:.1f}", class_="chart-grid")
             _sub(panel, "text", _number(value), x=LEFT - 6, y=f"{y + 4:.1f}", class_="chart-tick", text__anchor="end")
+        # The time axis: a tick at every month, a longer one and a faint rule at every year.
+        months, years = time_ticks(first, last)
+        _sub(panel, "line", x1=LEFT, x2=WIDTH - RIGHT, y1=bottom, y2=bottom, class_="chart-axis")
+        for day in months:
+            x = f"{x_of(day):.1f}"
+            if day in years:
+                _sub(panel, "line", x1=x, x2=x, y1=top, y2=bottom, class_="chart-year", data__date=date.fromordinal(day).isoformat())
+            _sub(panel, "line", x1=x, x2=x, y1=bottom, y2=bottom + (6 if day in years else 3),
+                 class_="chart-month-tick")
         points = [(x_of(d), bottom - (bottom - top) * v / ymax) for d, v in zip(days, series.values)]
         _sub(panel, "polyline", points=" ".join(f"{x:.1f},{y:.1f}" for x, y in points), class_="chart-line")
         for column, (x, y), raw, value in zip(chart.columns, points, series.raw, series.values):

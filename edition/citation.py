@@ -354,10 +354,16 @@ def csl_json(items: list[dict[str, object]]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+#: LaTeX's special characters as commands. BibTeX finds the end of a ``{…}`` field by
+#: counting braces, escaped or not (``\}`` closes a brace level as ``}`` does), so a brace
+#: of the text is never written as one: ``\textbraceleft`` keeps the count balanced, and
+#: a title holding ``} , year = {1066`` stays one title. ``"`` would end a ``"…"`` field and
+#: is a shorthand in some babel languages: ``\textquotedbl``.
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    '"': r"\textquotedbl{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -366,11 +372,19 @@ _BIBTEX_SPECIAL = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+_BIBTEX_ESCAPES = str.maketrans(_BIBTEX_SPECIAL)
 
 
 def bibtex_escape(text: str) -> str:
-    """Escape the characters that BibTeX/LaTeX treat specially (UTF-8 letters are kept)."""
-    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in text)
+    """The text of a BibTeX field value: LaTeX's special characters as commands (UTF-8
+    letters are kept), whitespace (line breaks too) as single spaces. The result has no
+    brace of its own, so the field it is put in ends where the writer ends it."""
+    return _WS.sub(" ", text).strip().translate(_BIBTEX_ESCAPES)
+
+
+def _bibtex_name(text: str) -> str:
+    """A name's part: escaped, and the word "and" braced, which would split one name in two."""
+    return re.sub(r"\band\b", "{and}", bibtex_escape(text), flags=re.I)
 
 
 def bibtex_key(text: str) -> str:
@@ -386,8 +400,17 @@ def _bibtex_names(names: list[dict[str, str]]) -> str:
         if "literal" in n:
             parts.append("{" + bibtex_escape(n["literal"]) + "}")
         else:
-            parts.append(bibtex_escape(", ".join(p for p in (n.get("family", ""), n.get("given", "")) if p)))
+            parts.append(", ".join(_bibtex_name(p) for p in (n.get("family", ""), n.get("given", "")) if p))
     return " and ".join(parts)
+
+
+#: Printable ASCII but the characters that would end or unbalance a field (and space).
+_URL_SAFE = "".join(chr(c) for c in range(33, 127) if chr(c) not in '{}"\\')
+
+
+def _bibtex_url(url: str) -> str:
+    """A URL as biblatex reads it (verbatim: not escaped), its braces and spaces percent-encoded."""
+    return quote(_WS.sub(" ", url).strip(), safe=_URL_SAFE)
 
 
 def bibtex(item: dict[str, object], unit: CitableUnit) -> str:
@@ -407,7 +430,7 @@ def bibtex(item: dict[str, object], unit: CitableUnit) -> str:
     fields.append(("version", bibtex_escape(str(item["version"]))))
     fields.append(("chapter", bibtex_escape(unit.local)))
     # biblatex reads url verbatim: escaping would corrupt it; a URL has no braces.
-    fields.append(("url", str(item["URL"])))
+    fields.append(("url", _bibtex_url(str(item["URL"]))))
     fields.append(("note", bibtex_escape(str(item["note"]))))
     if item.get("language"):
         fields.append(("language", bibtex_escape(str(item["language"]))))

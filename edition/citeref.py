@@ -30,6 +30,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from edition.filenames import key_problem, name_problem
 from edition.xmlsafe import parse_file
 
 TEI = "http://www.tei-c.org/ns/1.0"
@@ -38,7 +39,12 @@ XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 
 class CiteStructureError(Exception):
-    """A document whose citation structure is missing, selects nothing or is ambiguous."""
+    """A document whose citation structure is missing, selects nothing or is ambiguous,
+    or whose key or references cannot be file names; ``line``: where (0 if unknown)."""
+
+    def __init__(self, message: str, line: int | None = 0) -> None:
+        super().__init__(message)
+        self.line = line or 0
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,45 @@ def _rewrite(expr: str, context: dict[str, str] | None = None) -> str:
     return "".join(out)
 
 
+#: What a citeStructure's XPaths may hold: the forms the edition's documents use. An XPath is
+#: evaluated once per unit (``@use``) or per unit of the parent structure (a nested
+#: ``@match``), so a search of the whole document in it (``//``, ``ancestor::``,
+#: ``following::`` …) would make the work grow with the square or the cube of the document:
+#: ``count(//node()[count(//node())])`` hangs a build. Only a top-level ``@match`` may
+#: begin with ``/`` or ``//``, and it is evaluated once.
+_USE_FUNCTIONS = frozenset({"position", "last", "concat", "sum", "count", "string", "normalize-space", "number",
+                            "substring", "substring-before", "substring-after", "string-length", "translate",
+                            "not", "text"})
+_MATCH_FUNCTIONS = frozenset({"not", "text", "position", "last"})
+_USE_AXES = frozenset({"attribute", "child", "self", "parent", "preceding-sibling", "following-sibling"})
+_MATCH_AXES = frozenset({"attribute", "child", "self"})
+
+
+def xpath_problem(expr: str, *, use: bool, top: bool) -> str | None:
+    """Why ``expr`` is not one of the forms a citeStructure's ``@use`` (``use``) or ``@match``
+    may have (``top``: of a top-level citeStructure); None if it is one."""
+    try:
+        tokens = [(k, t) for k, t in _tokens(expr) if k != "ws"]
+    except CiteStructureError as exc:
+        return str(exc)
+    functions, axes = (_USE_FUNCTIONS, _USE_AXES) if use else (_MATCH_FUNCTIONS, _MATCH_AXES)
+    depth = 0  # inside a predicate, an XPath is evaluated once per node it filters
+    for i, (kind, text) in enumerate(tokens):
+        following = tokens[i + 1][1] if i + 1 < len(tokens) else None
+        depth += {"[": 1, "]": -1}.get(text, 0)
+        if text == "//" and not (top and not use and depth == 0):
+            return "'//' searches the whole document for each unit it is evaluated for"
+        if text == "/" and i == 0 and (use or not top):
+            return "an absolute path is evaluated for each unit: only a top-level @match may start with '/'"
+        if kind == "name" and following == "::" and text not in axes:
+            return f"the axis {text}:: is not one the edition's citation structures use ({', '.join(sorted(axes))})"
+        if kind == "name" and following == "(" and text not in functions and not text == "node":
+            return f"the function {text}() is not one the edition's citation structures use ({', '.join(sorted(functions))})"
+        if text == "$":
+            return "variables are not allowed"
+    return None
+
+
 def tei_xpath(expr: str) -> str:
     """Return ``expr`` with every unprefixed element name test in the TEI namespace.
 
@@ -166,7 +211,12 @@ def document_key(tree: etree._ElementTree) -> str:
     root = tree.getroot()
     key = root.get(XML_ID) or root.get("n")
     if not key:
-        raise CiteStructureError("the TEI root has neither xml:id nor n: no document key for canonical references")
+        raise CiteStructureError("the TEI root has neither xml:id nor n: no document key for canonical references",
+                                 root.sourceline)
+    problem = key_problem(key)
+    if problem:
+        raise CiteStructureError(f"the document key {key[:120]!r} (the TEI root's xml:id or n) cannot be a file name: "
+                                 f"{problem}", root.sourceline)
     return key
 
 
@@ -193,13 +243,19 @@ def _walk(
     match = structure.get("match")
     use = structure.get("use")
     if not match or not use:
-        raise CiteStructureError(f"{key}: citeStructure on line {structure.sourceline} lacks @match or @use")
+        raise CiteStructureError(f"{key}: citeStructure on line {structure.sourceline} lacks @match or @use", structure.sourceline)
+    for attribute, expr in (("match", match), ("use", use)):
+        problem = xpath_problem(expr, use=attribute == "use", top=parent is None)
+        if problem:
+            raise CiteStructureError(f"{key}: citeStructure @{attribute} {expr[:120]!r} (line {structure.sourceline}): "
+                                     f"{problem}", structure.sourceline)
     try:
         nodes = context.xpath(tei_xpath(match), namespaces=NS)
     except etree.XPathError as exc:
-        raise CiteStructureError(f"{key}: citeStructure @match {match!r} (line {structure.sourceline}): {exc}") from None
+        raise CiteStructureError(f"{key}: citeStructure @match {match!r} (line {structure.sourceline}): {exc}",
+                                 structure.sourceline) from None
     if not isinstance(nodes, list):
-        raise CiteStructureError(f"{key}: citeStructure @match {match!r} does not select nodes")
+        raise CiteStructureError(f"{key}: citeStructure @match {match!r} does not select nodes", structure.sourceline)
     elements = [n for n in nodes if isinstance(n, etree._Element)]
     selected[structure] = selected.get(structure, 0) + len(elements)
     delim = structure.get("delim") or ""
@@ -210,10 +266,12 @@ def _walk(
         try:
             segment = _segment(node.xpath(expr, namespaces=NS))
         except etree.XPathError as exc:
-            raise CiteStructureError(f"{key}: citeStructure @use {use!r} (line {structure.sourceline}): {exc}") from None
+            raise CiteStructureError(f"{key}: citeStructure @use {use!r} (line {structure.sourceline}): {exc}",
+                                     structure.sourceline) from None
         if not segment:
             where = node.get(XML_ID) or f"line {node.sourceline}"
-            raise CiteStructureError(f"{key}: @use {use!r} gives an empty reference segment for <{etree.QName(node).localname}> ({where})")
+            raise CiteStructureError(f"{key}: @use {use!r} gives an empty reference segment for <{etree.QName(node).localname}> ({where})",
+                                     node.sourceline)
         built = (parent.built if parent else "") + delim + segment
         ref, local = _canonical(key, built)
         unit = CitableUnit(
@@ -243,7 +301,8 @@ def citable_units(tree: etree._ElementTree, key: str | None = None) -> list[Cita
     key = key or document_key(tree)
     structures = cite_structures(tree)
     if not structures:
-        raise CiteStructureError(f"{key}: no refsDecl/citeStructure in the teiHeader: the document cannot be cited")
+        raise CiteStructureError(f"{key}: no refsDecl/citeStructure in the teiHeader: the document cannot be cited",
+                                 tree.getroot().sourceline)
     found: list[CitableUnit] = []
     selected: dict[etree._Element, int] = {}
     for structure in structures:
@@ -251,8 +310,8 @@ def citable_units(tree: etree._ElementTree, key: str | None = None) -> list[Cita
     for structure in structures:
         if not selected.get(structure):
             raise CiteStructureError(
-                f"{key}: citeStructure match={structure.get('match')!r} (line {structure.sourceline}) selects nothing"
-            )
+                f"{key}: citeStructure match={structure.get('match')!r} (line {structure.sourceline}) selects nothing",
+                structure.sourceline)
     order = {el: n for n, el in enumerate(tree.getroot().iter())}
     found.sort(key=lambda u: (order[u.element], u.level))
     seen: dict[str, CitableUnit] = {}
@@ -261,9 +320,14 @@ def citable_units(tree: etree._ElementTree, key: str | None = None) -> list[Cita
             first = seen[unit.ref]
             raise CiteStructureError(
                 f"{key}: reference {unit.ref!r} is given to two units ({first.xml_id or first.element.sourceline} and "
-                f"{unit.xml_id or unit.element.sourceline}): the citeStructure is ambiguous"
-            )
+                f"{unit.xml_id or unit.element.sourceline}): the citeStructure is ambiguous",
+                unit.element.sourceline)
         seen[unit.ref] = unit
+        problem = name_problem(unit.ref)
+        if problem:
+            # The reference names files (cite/…, api/dts/navigation/{key}/{ref}.json).
+            raise CiteStructureError(f"{key}: reference {unit.ref[:120]!r} cannot be a file name: {problem}",
+                                     unit.element.sourceline)
     return found
 
 

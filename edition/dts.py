@@ -32,6 +32,7 @@ from lxml import etree
 from edition import __version__
 from edition.citation import DEFAULT_BASE_URL, DocumentMetadata, document_metadata, unit_url
 from edition.citeref import NS, TEI, CitableUnit, citable_units, citation_tree
+from edition.filenames import output_path
 from edition.xmlsafe import parse_file
 
 DTS_CONTEXT = "https://dtsapi.org/context/v1.0.json"
@@ -251,7 +252,7 @@ def write_api(out_dir: Path, paths: list[Path], base_url: str = DEFAULT_BASE_URL
 
     def write(files: dict[str, bytes]) -> None:
         for rel, data in files.items():
-            target = out_dir / rel
+            target = output_path(out_dir, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             report.files.append(target)

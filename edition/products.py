@@ -245,8 +245,10 @@ class FileSet:
     def write(self, files: dict[str, bytes], previous: dict[str, int] | None = None) -> dict[str, int]:
         """Write ``files`` (relative path → bytes) that differ from the output; remove the files
         only ``previous`` had. Returns the sizes to store with the product."""
+        from edition.filenames import output_path  # refuses a path outside the output
+
         for rel, data in files.items():
-            update_file(self.outdir / rel, data)
+            update_file(output_path(self.outdir, rel), data)
         for rel in set(previous or ()) - set(files):
-            (self.outdir / rel).unlink(missing_ok=True)
+            output_path(self.outdir, rel).unlink(missing_ok=True)
         return {rel: len(data) for rel, data in files.items()}

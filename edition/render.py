@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +22,8 @@ from lxml import etree
 from sphinx.application import Sphinx
 
 from edition.documents import ROOT
-from edition.xmlsafe import XMLInputError, parse_file
+from edition.projectfiles import read_regular
+from edition.xmlsafe import XMLInputError, parse_file, utf8_bytes
 
 CONF = """\
 import sys
@@ -133,7 +133,11 @@ def render(files: list[Path], out: Path) -> int:
         for path in files:
             path = Path(path)
             try:  # hostile or broken XML is refused here, with its position, before Sphinx sees it
-                root = parse_file(path).getroot()
+                tree = parse_file(path)
+                root = tree.getroot()
+                # Sphinx reads a source as UTF-8 text: the copy is UTF-8 (UTF-16, Latin-1 … decoded
+                # in the encoding the XML parser read), with the same text on the same lines.
+                data = utf8_bytes(path, read_regular(path), tree)
             except XMLInputError as exc:
                 print(str(exc), file=sys.stderr)
                 refused += 1
@@ -162,7 +166,7 @@ def render(files: list[Path], out: Path) -> int:
             if moved:
                 _write_at_line(root, copy)
             else:
-                shutil.copyfile(path, copy)
+                copy.write_bytes(data)
             originals[str(copy)] = str(path)
             entries.append(f"   docs/{name}")
         if refused and not entries:

@@ -35,7 +35,7 @@ from typing import Any
 from lxml import html
 
 from edition import stagetimes
-from edition.searchindex import Entry, tokens, write_index
+from edition.searchindex import Entry, Name, words, write_index
 
 #: Where the bundle is written inside the site (the search page loads it from there).
 BUNDLE_DIR = "searchindex"
@@ -69,8 +69,8 @@ class Record:
     text: str
     document: str  #: the document's title
     persons: tuple[str, ...] = ()
-    #: the index terms of ``text`` (:func:`~edition.searchindex.tokens`), if known already
-    terms: tuple[str, ...] | None = field(default=None, compare=False)
+    #: the words of ``text`` (:func:`~edition.searchindex.words`), if known already
+    words: tuple[str, ...] | None = field(default=None, compare=False)
 
     @property
     def part(self) -> str:
@@ -146,9 +146,9 @@ def _page_units(path: Path, site: Path) -> list[tuple[str, str, str, str, str]]:
 def site_records(site: Path, mentions: dict[str, Any], cache: Path | None = None) -> Iterator[Record]:
     """Every record of the TEI document pages of ``site`` (all ``tei/*.html`` if Sphinx named none).
 
-    ``cache`` (a file) keeps each page's units, and the index terms of each unit, between
+    ``cache`` (a file) keeps each page's units, and the words of each unit, between
     runs: a page whose size and modification time are those recorded there is not parsed
-    again, nor its text cut into terms (at 100×, 2.3 s of the index's 4.1 s).
+    again, nor its text cut into words (at 100×, 2.3 s of the index's 4.1 s).
     """
     pages = [site / url for url in mentions.get("pages", ())] or sorted(site.glob("tei/*.html"))
     persons = mentions.get("persons", {})
@@ -164,15 +164,15 @@ def site_records(site: Path, mentions: dict[str, Any], cache: Path | None = None
             continue
         rel, stamp = path.relative_to(site).as_posix(), (stat.st_size, stat.st_mtime_ns)
         found = known.get(rel)
-        if found is not None and found[0] == stamp and len(found) == 3:
-            units, terms = found[1], found[2]
+        if found is not None and found[0] == stamp and len(found) == 4 and found[3] == "words":
+            units, sequences = found[1], found[2]
         else:
             units = _page_units(path, site)
-            # Interned, so that the cache pickles each term once, not once per unit.
-            terms = [tuple(sorted({sys.intern(t) for t in tokens(fields[3])})) for fields in units]
-        kept[rel] = (stamp, units, terms)
-        for fields, unit_terms in zip(units, terms):
-            yield Record(*fields, tuple(persons.get(fields[1], ())), unit_terms)
+            # Interned, so that the cache pickles each word once, not once per occurrence.
+            sequences = [tuple(sys.intern(w) for w in words(fields[3])) for fields in units]
+        kept[rel] = (stamp, units, sequences, "words")
+        for fields, unit_words in zip(units, sequences):
+            yield Record(*fields, tuple(persons.get(fields[1], ())), unit_words)
     if cache is not None:
         try:
             cache.write_bytes(pickle.dumps(kept, pickle.HIGHEST_PROTOCOL))
@@ -181,7 +181,7 @@ def site_records(site: Path, mentions: dict[str, Any], cache: Path | None = None
 
 
 def load_mentions(doctrees: Path) -> dict[str, Any]:
-    """The sidecar of :mod:`edition.sphinxext.search`: ``pages`` and ``persons`` per anchor."""
+    """The sidecar of :mod:`edition.sphinxext.search`: ``pages``, ``persons`` per anchor and register ``names``."""
     path = doctrees / MENTIONS_FILE
     if not path.exists():
         return {}
@@ -194,9 +194,17 @@ def index_entries(records: list[Record]) -> list[Entry]:
     for record in records:
         pages.setdefault(record.url.split("#", 1)[0], []).append(record)
     return [
-        Entry(r.url, r.title, r.text, r.document, r.part == "apparatus", r.persons, r.terms)
+        Entry(r.url, r.title, r.text, r.document, r.part == "apparatus", r.persons, r.words)
         for page in pages.values()
         for r in sorted(page, key=lambda r: r.part == "apparatus")
+    ]
+
+
+def register_names(mentions: dict[str, Any]) -> list[Name]:
+    """The register entries of the sidecar, each with the entries (url with anchor) that mention it."""
+    return [
+        Name(key, name["display"], tuple(name["forms"]), tuple(name["urls"]))
+        for key, name in sorted(mentions.get("names", {}).items())
     ]
 
 
@@ -225,7 +233,7 @@ def build_search_index(site: Path, doctrees: Path) -> SearchStats:
     if out.is_dir() and stamp_file.exists() and stamp_file.read_text(encoding="utf-8") == stamp:
         return SearchStats(skipped=True, seconds=time.perf_counter() - started)
     records = list(site_records(site, mentions, doctrees / UNITS_FILE))
-    index = write_index(index_entries(records), out)
+    index = write_index(index_entries(records), out, register_names(mentions))
     stats = SearchStats(pages=len({r.url.split("#")[0] for r in records}), records=len(records))
     for r in records:
         stats.by_part[r.part] = stats.by_part.get(r.part, 0) + 1

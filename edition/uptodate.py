@@ -28,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 import edition
+from edition.projectfiles import read_regular
 
 #: Folders of a project that no build reads: its outputs, caches, version control.
 SKIPPED_DIRS = frozenset({"_build", "__pycache__", "node_modules"})
@@ -67,8 +68,8 @@ def fingerprint(root: Path, builder: str) -> str:
     for top in tops:
         for path in _files(top):
             digest.update(f"\0{path.relative_to(top.parent)}\0".encode())
-            try:
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:  # bounded, regular files only (a link to /dev/zero is refused by the build)
+                digest.update(hashlib.sha256(read_regular(path)).digest())
             except OSError as exc:  # unreadable now: not up to date; the build will say why
                 digest.update(f"unreadable {exc.errno}".encode())
     return digest.hexdigest()

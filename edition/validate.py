@@ -11,6 +11,9 @@ message and advice:
 4. checks over all files at once: ``xml:id`` unique across the edition, every
    ``#pointer`` resolves, every file carries its ``xml-model`` instructions.
 
+Among the single-file checks, :func:`check_emendation_pairs` warns of a ``corr`` without
+the ``sic`` it corrects and of a ``sic`` without its ``corr`` (the schemas allow both).
+
 The compiled schemas are cached per process. Given a ``cache`` directory (``edition
 build`` gives one), the problems of the single-file steps and of the untagged-names
 check are kept per file, under a digest of the file, the schemas, the registers and
@@ -34,9 +37,11 @@ from pathlib import Path
 
 from lxml import etree, isoschematron
 
+from edition.citeref import CiteStructureError, citable_units, cite_structures
 from edition.documents import ROOT, edition_files, register_paths
+from edition.filenames import MAX_NAME
 from edition.schema import ODD_PATH, RNG_PATH, SCH_PATH, TEI_ALL_PATH, odd_rules
-from edition.xmlsafe import XMLInputError, parse_file
+from edition.xmlsafe import XMLInputError, file_encoding, is_utf8, parse_file
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -137,11 +142,12 @@ class Report:
 
 def display_path(path: Path) -> str:
     """A path as the report shows it: relative to the repository root when inside it."""
-    resolved = Path(path).resolve()
-    try:
-        return str(resolved.relative_to(ROOT))
-    except ValueError:
-        return str(path)
+    for absolute in (Path(os.path.abspath(path)), Path(path).resolve()):  # a link is shown by its own name
+        try:
+            return str(absolute.relative_to(ROOT))
+        except ValueError:
+            pass
+    return str(path)
 
 
 def _clean(text: str | None) -> str:
@@ -173,6 +179,9 @@ def tei_all_rng() -> etree.RelaxNG:
 
 
 def _parse(path: Path, shown: str) -> tuple[etree._ElementTree | None, list[Problem]]:
+    if path.is_symlink() and path.is_relative_to(ROOT):
+        return None, [Problem(shown, 1, 1, "symlink", f"a symbolic link (to {os.readlink(path)})",
+                              "the edition reads only regular files inside the project: put the file itself here")]
     try:
         return parse_file(path), []
     except XMLInputError as exc:
@@ -233,7 +242,10 @@ def check_odd(tree: etree._ElementTree, shown: str) -> list[Problem]:
                         f"<{name}> is not one of the elements the edition uses",
                         "use an element listed in tei/schema/edition.odd, or add it there (an editorial decision)")
             )
-        for att, value in el.attrib.items():
+        # Not attrib.items(): lxml looks each value up by name, in time growing with the number
+        # of attributes (200,000 attributes on one element took hours); "@*" reads them in one pass.
+        for attribute in el.xpath("@*"):
+            att, value = attribute.attrname, str(attribute)
             allowed = rules.values_for(name, att)
             if allowed is not None and value not in allowed:
                 close = difflib.get_close_matches(value, allowed, n=1)
@@ -309,6 +321,33 @@ def check_xml_model(tree: etree._ElementTree, shown: str) -> list[Problem]:
         for href in XML_MODEL_HREFS
         if href not in hrefs
     ]
+
+
+#: The two halves of a correction: (rule, the half, its partner, what goes wrong, advice).
+HALF_PAIRS = (
+    ("corr-without-sic", "corr", "sic", "the source's reading is not recorded",
+     "put the source's reading beside it: <choice><sic>…</sic><corr resp=… cert=…>…</corr></choice>; "
+     "a word the source lacks is <supplied>"),
+    ("sic-without-corr", "sic", "corr", "the reader is given no correction",
+     "add <corr resp=… cert=…> in the same <choice>; a reading that stays as printed gets an "
+     "editorial note (<note type=\"editorial\">) instead of a <sic>"),
+)
+
+
+def check_emendation_pairs(tree: etree._ElementTree, shown: str) -> list[Problem]:
+    """A ``corr`` needs the ``sic`` it corrects and a ``sic`` the ``corr`` beside it, in one ``choice``.
+
+    Without the ``sic`` the source's reading is lost from the apparatus and the diplomatic
+    reading; without the ``corr`` the reader is told of a slip but not given the reading.
+    TEI allows both, so this is a warning, not an error.
+    """
+    problems = []
+    for rule, half, partner, wrong, advice in HALF_PAIRS:
+        for el in tree.xpath(f"//tei:text//tei:{half}[not(parent::tei:choice/tei:{partner})]", namespaces={"tei": TEI_NS}):
+            text = _clean("".join(el.itertext()))[:40]
+            problems.append(Problem(shown, el.sourceline or 0, 1, rule,
+                                    f"<{half}>{text}</{half}> has no <{partner}> beside it: {wrong}", advice, "warning"))
+    return problems
 
 
 # --------------------------------------------------------------------------- cross-file checks
@@ -443,13 +482,53 @@ REGISTER_KIND_OF = {"person": "person", "place": "place", "org": "organisation"}
 NAME_ELEMENT = {"person": "persName", "place": "placeName", "org": "orgName"}
 
 
+def check_encoding(tree: etree._ElementTree, shown: str) -> list[Problem]:
+    """The file is UTF-8: Sphinx reads every source as UTF-8 text before the TEI parser sees it."""
+    head = b""
+    if tree.docinfo.URL:
+        try:
+            with open(tree.docinfo.URL, "rb") as handle:
+                head = handle.read(4)  # the byte order mark, if any
+        except OSError:
+            pass
+    encoding = file_encoding(head, tree)
+    if is_utf8(encoding):
+        return []
+    return [Problem(shown, 1, 1, "encoding", f"the file is encoded in {encoding}, not UTF-8",
+                    "the edition's TEI files are UTF-8: convert it (e.g. iconv -f " + encoding
+                    + " -t UTF-8) and write encoding=\"UTF-8\" in the XML declaration")]
+
+
+def check_cite_structure(tree: etree._ElementTree, shown: str) -> list[Problem]:
+    """The document's canonical references can be made, and every one (and its key) can be
+    a file name: none empty, none given twice, none too long or with a path in it
+    (:mod:`edition.filenames`). ``xml:id`` s, which name entry and synopsis pages, are
+    checked for length."""
+    problems = [
+        Problem(shown, el.sourceline or 0, 1, "identifier",
+                f"xml:id {ident[:60]!r}… is {len(ident)} characters long (at most {MAX_NAME})",
+                "an xml:id names a page or a file of the site: shorten it")
+        for ident, el in _ids(tree) if len(ident) > MAX_NAME
+    ]
+    if not cite_structures(tree):
+        return problems
+    try:
+        citable_units(tree)
+    except CiteStructureError as exc:
+        problems.append(Problem(shown, exc.line, 1, "cite-structure", str(exc),
+                                "every citable unit needs a reference of its own, made of letters, digits, "
+                                "'.', ':', '-' and '_' (tei/ENCODING.md); see refsDecl/citeStructure"))
+    return problems
+
+
 # --------------------------------------------------------------------------- remembered checks
 
 
 def _single_file(tree: etree._ElementTree, shown: str) -> list[Problem]:
     """Steps 2 and 3, and the ``xml-model`` check: what one file says about itself."""
-    return [*check_xml_model(tree, shown), *check_odd(tree, shown),
-            *check_rng(tree, shown, edition_rng()), *check_schematron(tree, shown)]
+    return [*check_encoding(tree, shown), *check_xml_model(tree, shown), *check_odd(tree, shown),
+            *check_rng(tree, shown, edition_rng()), *check_schematron(tree, shown),
+            *check_emendation_pairs(tree, shown), *check_cite_structure(tree, shown)]
 
 
 def _check_one(path: str) -> list[Problem]:
@@ -485,11 +564,11 @@ class _Remembered:
     """Problems of checks that depend on one file (and fixed inputs), kept in ``cache``."""
 
     def __init__(self, cache: Path | None) -> None:
-        from edition import annotate, products, registers, schema, untagged, xmlsafe
+        from edition import annotate, citeref, filenames, products, registers, schema, untagged, xmlsafe
 
         self.store = products.ProductStore(cache) if cache is not None else None
         self.products = products
-        modules = (sys.modules[__name__], schema, untagged, annotate, registers, xmlsafe)
+        modules = (sys.modules[__name__], schema, untagged, annotate, registers, xmlsafe, citeref, filenames)
         self.code = products.code_digest(*modules) if cache is not None else ""
 
     def key(self, kind: str, path: Path, shown: str, inputs: list[Path]) -> str:
@@ -510,7 +589,8 @@ class _Remembered:
 
 
 def _unique(paths: Iterable[Path]) -> list[Path]:
-    return list(dict.fromkeys(Path(p).resolve() for p in paths))
+    # Absolute, not resolved: a symbolic link keeps its name (and is refused as one: _parse).
+    return list(dict.fromkeys(Path(os.path.abspath(p)) for p in paths))
 
 
 def validate(paths: list[Path] | None = None, *, context: list[Path] | None = None,

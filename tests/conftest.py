@@ -47,6 +47,20 @@ def run_edition(*args: str, root: Path | None = None, timeout: float = 600,
     )
 
 
+def site_files(site: Path) -> dict[Path, bytes]:
+    """Every file of a built site (relative path → bytes): to show that a build left it as it was."""
+    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def built_copy(dest: Path) -> tuple[Path, Path, dict[Path, bytes]]:
+    """A copy of the edition in ``dest``, built: its root, its published site and the site's files."""
+    root = copy_edition(dest)
+    proc = run_edition("build", "-q", root=root)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    site = root / "_build" / "html"
+    return root, site, site_files(site)
+
+
 @pytest.fixture(scope="session")
 def tei_all():
     """The official TEI P5 schema (slow to load: once per session)."""

@@ -117,15 +117,58 @@ def test_editorial_notes_stand_in_the_apparatus(built_site: Path, key: str) -> N
         assert note.xpath("ancestor::div[contains(@class, 'apparatus')]"), note_id
 
 
-def test_the_principles_page_counts_the_emendations(built_site: Path) -> None:
+#: Each kind of intervention as the principles page names it, and how to find it in the TEI.
+KINDS = {
+    "Corrections": "//t:text//t:corr",
+    "Regularisations": "//t:text//t:reg",
+    "Supplied": "//t:text//t:supplied",
+    "Surplus": "//t:text//t:surplus",
+    "Editorial notes": "//t:text//t:note[@type='editorial']",
+}
+
+
+def test_the_principles_page_counts_the_interventions_by_kind(built_site: Path) -> None:
     doc = page(built_site / "front" / "principles.html")
     table = doc.xpath("//table[contains(@class, 'emendation-summary')]")
     assert table
+    head = [norm(c.text_content()) for c in table[0].xpath(".//thead//th")]
+    assert head == ["Document", *KINDS]
     rows = {Path(r.xpath("td[1]//a/@href")[0].split("#")[0]).stem: [norm(c.text_content()) for c in r.xpath("td")]
-            for r in table[0].xpath(".//tbody/tr")}
-    slides = rows["slides"]
-    assert slides[1] == str(len(expected_emendations("slides")))
-    assert slides[3] == str(len(editorial_notes("slides")))
+            for r in table[0].xpath(".//tbody/tr[not(contains(@class, 'total'))]")}
+    assert set(rows) == set(KEYS)
+    totals = dict.fromkeys(KINDS, 0)
+    for key in KEYS:
+        tree = etree.parse(str(REPO / "tei" / f"{key}.xml"))
+        expected = [str(len(tree.xpath(xpath, namespaces=NS))) for xpath in KINDS.values()]
+        assert rows[key][1:] == expected, key
+        for kind, number in zip(KINDS, expected):
+            totals[kind] += int(number)
+    total = table[0].xpath(".//tbody/tr[contains(@class, 'total')]/td")
+    assert [norm(c.text_content()) for c in total][1:] == [str(n) for n in totals.values()]
+    # The dissertation has been proofread: dozens of interventions, the notes among them.
+    assert int(rows["dikova"][1]) > 40 and int(rows["dikova"][5]) > 20
+    # The counts link to the document's lists of emendations and of editorial notes.
+    slides = table[0].xpath(".//tbody/tr[td[1]//a[contains(@href, 'slides')]]")[0]
+    assert {h.split("#")[1] for h in slides.xpath(".//a/@href") if "#" in h} == {"slides-emendations", "slides-ednotes"}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_list_of_emendations_lists_the_editorial_notes(built_site: Path, key: str) -> None:
+    doc = page(built_site / "tei" / f"{key}.html")
+    notes = editorial_notes(key)
+    section = doc.xpath("//*[@id=$i]", i=f"{key}-ednotes")
+    if not notes:
+        assert not section
+        return
+    [section] = section
+    assert section.xpath("ancestor::*[@id=$i]", i=f"{key}-emendations"), "inside the list of emendations"
+    rows = section.xpath(".//table//tbody/tr")
+    assert [r.get("id") for r in rows] == [f"{n}-list" for n in notes]
+    tree = etree.parse(str(REPO / "tei" / f"{key}.xml"))
+    for row, note_id in zip(rows, notes):
+        assert f"#{note_id}" in hrefs(row)
+        text = "".join(tree.xpath("//*[@xml:id=$i]", i=note_id)[0].itertext())
+        assert norm(text)[:60] in norm(row.text_content())
 
 
 @pytest.mark.parametrize("key", KEYS)

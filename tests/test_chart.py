@@ -89,3 +89,21 @@ def test_chart_stands_after_table_1_in_the_built_page(built_site) -> None:
     assert values == _tei_values(_table())
     assert "1.10.1034 in the source, corrected to 1.10.1934" in figure.text_content()
     assert not figure.xpath(".//*[local-name()='script']")
+
+
+def test_time_axis_shows_the_uneven_interval() -> None:
+    """x is proportional to time: 1.01.1934 → 1.10.1934 (273 days) is 273/365 of a year's
+    distance; the axis has a tick at every month and a rule at every 1 January."""
+    root = etree.fromstring(svg(table_chart(_table())))
+    panel = root.xpath("svg:g[@class='series']", namespaces=NS)[0]
+    xs = [float(x) for x in panel.xpath("svg:circle/@cx", namespaces=NS)]
+    year = xs[3] - xs[2]  # 1.01.1933 → 1.01.1934
+    nine_months = xs[4] - xs[3]  # 1.01.1934 → 1.10.1934
+    assert abs(nine_months / year - 273 / 365) < 0.01
+    assert panel.xpath("svg:line[@class='chart-year']/@data-date", namespaces=NS) == [
+        "1931-01-01", "1932-01-01", "1933-01-01", "1934-01-01"]
+    assert len(panel.xpath("svg:line[@class='chart-month-tick']", namespaces=NS)) == 12 * 3 + 10
+    # Every point is labelled with its date, under it.
+    labels = panel.xpath("svg:text[contains(@class, 'chart-date')]", namespaces=NS)
+    assert [float(t.get("x")) for t in labels] == xs
+    assert [t.text for t in labels] == ["1.01.1931", "1.01.1932", "1.01.1933", "1.01.1934", "1.10.1934*"]

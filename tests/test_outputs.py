@@ -223,6 +223,21 @@ def test_pdf_has_footnotes_and_margin_page_numbers(pdf_text: str) -> None:
     assert margin[:2] == [1, 2], margin[:10]  # the dissertation's first pages, in the margin
 
 
+def test_pdf_letters_the_editorial_notes_past_z(pdf_text: str) -> None:
+    # The dissertation has more than 26 editorial notes: after z come aa, ab, … as on the site.
+    from lxml import etree
+
+    from edition.sphinxext.latex import letter_number
+
+    assert [letter_number(x) for x in ("a", "z", "aa", "az", "ba", "A1")] == [1, 26, 27, 52, 53, 0]
+    tree = etree.parse(str(Path(__file__).resolve().parents[1] / "tei" / "dikova.xml"))
+    notes = tree.xpath("//t:text//t:note[@type='editorial']", namespaces={"t": "http://www.tei-c.org/ns/1.0"})
+    assert len(notes) > 26
+    last = " ".join("".join(notes[-1].itertext()).split()[:4])
+    assert re.search(r"^\s*aa\s+\S", pdf_text, re.M)
+    assert last in " ".join(pdf_text.split())
+
+
 def test_pdf_metadata_states_the_licence(pdf: Path) -> None:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Subject:.*CC BY 4\.0", info, re.M), info

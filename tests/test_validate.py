@@ -152,6 +152,7 @@ SCHEMATRON_CASES = [
      "not-in-source"),
     ("editorial-note-resp", "editorial-note-resp", 'type="editorial"', "editorial note fx7-ednote01 has no @resp",
      'resp="#fx7-ed"'),
+    ("num-value", "num-value", 'value="NaN"', '@value="NaN" on <num> is not a decimal number', 'value="45.1"'),
 ]
 
 
@@ -336,3 +337,34 @@ def test_many_files_are_checked_in_worker_processes_with_the_same_report() -> No
     proc = subprocess.run([sys.executable, "-c", _IN_WORKERS, str(INVALID)], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0 and proc.stdout.strip() == "same report", proc.stderr[-3000:]
+
+
+# --------------------------------------------------------------------------- sic and corr in pairs
+
+
+@pytest.mark.parametrize(("slip", "rule"), [
+    ('<corr resp="#good-ed" cert="high">Comintern</corr>', "corr-without-sic"),
+    ('<choice><corr resp="#good-ed" cert="high">Comintern</corr></choice>', "corr-without-sic"),
+    ("<sic>Cominterm</sic>", "sic-without-corr"),
+    ("<choice><sic>Cominterm</sic></choice>", "sic-without-corr"),
+])
+def test_a_corr_without_its_sic_or_a_sic_without_its_corr_is_a_warning(tmp_path: Path, slip: str, rule: str) -> None:
+    pair = '<choice><sic>Cominterm</sic><corr resp="#good-ed" cert="high">Comintern</corr></choice>'
+    assert pair in GOOD
+    bad = tmp_path / "half.xml"
+    bad.write_text(GOOD.replace(pair, slip), encoding="utf-8")
+    report = validate([bad], context=[])
+    # A lone corr or sic is valid TEI, so only warned of; a choice of one child the grammar refuses as well.
+    assert report.ok is not slip.startswith("<choice>")
+    [problem] = [p for p in report.warnings if p.rule in ("corr-without-sic", "sic-without-corr")]
+    assert problem.rule == rule
+    assert problem.line == _line_of(bad, slip)
+    assert ("Comintern" if rule == "corr-without-sic" else "Cominterm") in problem.message
+    assert "<choice><sic>" in problem.advice or "<corr resp=" in problem.advice
+
+
+def test_the_good_document_and_the_edition_have_their_sics_and_corrs_in_pairs(tmp_path: Path) -> None:
+    good = tmp_path / "good.xml"
+    good.write_text(GOOD, encoding="utf-8")
+    assert not [p for p in validate([good], context=[]).warnings if p.rule.endswith(("-without-sic", "-without-corr"))]
+    assert not [p for p in validate().warnings if p.rule.endswith(("-without-sic", "-without-corr"))]

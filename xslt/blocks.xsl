@@ -49,22 +49,24 @@
   </xsl:template>
 
   <!--
-    The apparatus of $owner (see f:owner), as one container beside (wide screens) or below it:
+    The apparatus of $owner (see f:owner; one or more owners, in document order), as one
+    container beside (wide screens) or below it:
     its notes and emendations in text order, then links to the register entries of the names
     in it. Nothing if there is nothing to say. Emendations and names: edited reading only.
   -->
   <xsl:template name="t:apparatus">
-    <xsl:param name="owner" as="element()" select="."/>
+    <xsl:param name="owner" as="element()+" select="."/>
+    <xsl:variable name="owners" as="xs:string+" select="$owner ! generate-id(.)"/>
     <xsl:variable name="notes" as="element()*"
-        select="key('f:notes-by-owner', generate-id($owner), root($owner))
+        select="key('f:notes-by-owner', $owners, root($owner[1]))
                 [not(f:is-block(.))][f:shows-note(.)]"/>
     <xsl:variable name="emendations" as="element()*"
-        select="if (f:edited()) then key('f:emendations-by-owner', generate-id($owner), root($owner)) else ()"/>
+        select="if (f:edited()) then key('f:emendations-by-owner', $owners, root($owner[1])) else ()"/>
     <xsl:variable name="names" as="element()*"
         select="if (f:edited() and not($owner/self::note))
-                then key('f:names-by-owner', generate-id($owner), root($owner)) else ()"/>
+                then key('f:names-by-owner', $owners, root($owner[1])) else ()"/>
     <xsl:variable name="variants" as="element()*"
-        select="key('f:apps-by-owner', generate-id($owner), root($owner))
+        select="key('f:apps-by-owner', $owners, root($owner[1]))
                 | $owner/self::app[f:is-block(.)][not(parent::listApp)]"/>
     <xsl:if test="exists($notes | $emendations | $names | $variants)">
       <container classes="apparatus">

@@ -108,11 +108,12 @@
         f:behaviour($e/parent::*) = ('root', 'transparent', 'section', 'block')"/>
   </xsl:function>
 
-  <!-- The element whose apparatus holds a note: its nearest ancestor laid out as a block. -->
+  <!-- The element whose apparatus holds a note: its nearest ancestor laid out as a block.
+       A table cell is none: what is in a cell has its apparatus under the table. -->
   <xsl:function name="f:owner" as="element()?">
     <xsl:param name="note" as="element()"/>
     <xsl:sequence select="$note/ancestor::*[f:behaviour(.) = ('root', 'transparent', 'section',
-        'block', 'paragraph', 'item', 'cell', 'note', 'figure')
+        'block', 'paragraph', 'item', 'table', 'note', 'figure')
         or (f:behaviour(.) = ('flex', 'unknown', 'wrapper') and f:is-block(.))
         or (self::head | self::trailer)[parent::table]][1]"/>
   </xsl:function>

@@ -240,13 +240,17 @@
     </paragraph>
   </xsl:template>
 
-  <!-- The document's list of emendations (edited reading): one row per emendation. -->
+  <!-- The document's list of emendations (edited reading): one row per emendation, then
+       one row per editorial note (t:ednote-list). -->
   <xsl:template name="t:emendation-list">
     <xsl:param name="scope" as="element()" select="."/>
     <xsl:variable name="all" as="element()*" select="f:emendations($scope/text)"/>
-    <xsl:if test="f:edited() and exists($all)">
+    <xsl:variable name="notes" as="element()*"
+        select="$scope/text//note[f:is-editorial(.)][not(ancestor::*[f:behaviour(.) = 'hidden'])]"/>
+    <xsl:if test="f:edited() and exists($all | $notes)">
       <section ids="{f:key($scope)}-emendations" classes="emendation-list">
         <title>Emendations</title>
+        <xsl:if test="exists($all)">
         <paragraph classes="emendation-list-intro">
           <xsl:value-of select="count($all)"/>
           <xsl:text> editorial change</xsl:text><xsl:if test="count($all) ne 1">s</xsl:if>
@@ -282,6 +286,57 @@
                   <entry><paragraph><xsl:call-template name="t:emendation-source"/></paragraph></entry>
                   <entry><paragraph><xsl:value-of select="f:resp-name($reading)"/></paragraph></entry>
                   <entry><paragraph><xsl:value-of select="($reading/@cert, @cert)[1]"/></paragraph></entry>
+                </row>
+              </xsl:for-each>
+            </tbody>
+          </tgroup>
+        </table>
+        </xsl:if>
+        <xsl:call-template name="t:ednote-list">
+          <xsl:with-param name="notes" select="$notes"/>
+          <xsl:with-param name="key" select="f:key($scope)"/>
+        </xsl:call-template>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- The editorial notes of the document, listed with their place and text (each links to
+       the note in its apparatus), so that the list shows every statement of the editors. -->
+  <xsl:template name="t:ednote-list">
+    <xsl:param name="notes" as="element()*" required="yes"/>
+    <xsl:param name="key" as="xs:string" required="yes"/>
+    <xsl:if test="exists($notes)">
+      <section ids="{$key}-ednotes" classes="ednote-list">
+        <title>Editorial notes</title>
+        <paragraph classes="emendation-list-intro">
+          <xsl:value-of select="count($notes)"/>
+          <xsl:text> editorial note</xsl:text><xsl:if test="count($notes) ne 1">s</xsl:if>
+          <xsl:text>: statements of the editors, not of the source (a doubtful or wrong fact with the
+            correct one and its basis, a slip inside a quotation, an identification). The text
+            stays as printed.</xsl:text>
+        </paragraph>
+        <table classes="ednotes">
+          <tgroup cols="4">
+            <xsl:for-each select="1 to 4"><colspec colwidth="1"/></xsl:for-each>
+            <thead>
+              <row>
+                <xsl:for-each select="('Place', 'Source page', 'Note', 'Text')">
+                  <entry><paragraph><xsl:value-of select="."/></paragraph></entry>
+                </xsl:for-each>
+              </row>
+            </thead>
+            <tbody>
+              <xsl:for-each select="$notes">
+                <xsl:variable name="scope-id" as="xs:string" select="f:id(f:emendation-scope(.))"/>
+                <row ids="{f:id(.)}-list">
+                  <entry><paragraph>
+                    <reference refid="{f:id(.)}" classes="em-place" anchor="{$scope-id}"><xsl:value-of select="$scope-id"/></reference>
+                  </paragraph></entry>
+                  <entry><paragraph><xsl:value-of select="f:source-page(.)"/></paragraph></entry>
+                  <entry><paragraph>
+                    <reference refid="{f:id(.)}" classes="ednote-listref">[<xsl:value-of select="f:note-label(.)"/>]</reference>
+                  </paragraph></entry>
+                  <entry><paragraph><xsl:value-of select="translate(normalize-space(.), '‟„', '’‘')"/></paragraph></entry>
                 </row>
               </xsl:for-each>
             </tbody>

@@ -4,6 +4,7 @@
   caption below the table, leading role="label" rows → thead,
   the other rows → tbody, cell/@cols and @rows → morecols/morerows).
   Content of a table that is neither head nor row (a pb, a note) follows the table.
+  The apparatus of the caption and of the cells stands under the table, never in a cell.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -47,12 +48,11 @@
         </tbody>
       </tgroup>
     </table>
-    <!-- The caption's notes: their callouts stand in the table's title. -->
-    <xsl:if test="$head">
-      <xsl:call-template name="t:apparatus">
-        <xsl:with-param name="owner" select="$head"/>
-      </xsl:call-template>
-    </xsl:if>
+    <!-- One apparatus under the table: the caption's notes (their callouts stand in the
+         title), then the cells' (their marks stay in the cells, see f:owner). -->
+    <xsl:call-template name="t:apparatus">
+      <xsl:with-param name="owner" select="$head, ."/>
+    </xsl:call-template>
     <xsl:call-template name="t:flow">
       <xsl:with-param name="nodes" select="(node() except (row, $head)) | row/(node() except cell)"/>
     </xsl:call-template>
@@ -74,7 +74,6 @@
       <xsl:call-template name="t:flow">
         <xsl:with-param name="nodes" select="node()"/>
       </xsl:call-template>
-      <xsl:call-template name="t:apparatus"/>
     </entry>
   </xsl:template>
 

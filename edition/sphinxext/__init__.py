@@ -49,6 +49,7 @@ FEATURES: tuple[str, ...] = (
     "edition.sphinxext.entrypages",
     "edition.sphinxext.guidelines",
     "edition.sphinxext.synopsis",
+    "edition.sphinxext.readerpage",
     "edition.sphinxext.formulas",
 )
 

@@ -25,7 +25,6 @@ published ``xml:id``. This extension makes the HTML honour it:
 from __future__ import annotations
 
 import html
-import json
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from sphinx.application import Sphinx
 from edition import __version__
 from edition.anchors import Anchor, AnchorCheck, check, collect_edition, load, resolve
 from edition.sphinxext.changelog import release_date
+from edition.sphinxext.security import json_script
 
 WITHDRAWN_SECTION = "withdrawn-passages"
 MOVED_SECTION = "moved-passages"
@@ -212,8 +212,7 @@ def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 def moved_map_tag(app: Sphinx, docname: str, moved: dict[str, tuple[str, str]]) -> str:
     """A JSON data block (never executed) mapping old ids to the successors' relative URLs."""
     mapping = {old: f"{app.builder.get_relative_uri(docname, page)}#{target}" for old, (page, target) in sorted(moved.items())}
-    data = json.dumps(mapping, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    return f'<script type="application/json" id="edition-moved-anchors">{data}</script>\n'
+    return json_script(mapping, ident="edition-moved-anchors", ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def release_line(version: str, date: str | None) -> str:

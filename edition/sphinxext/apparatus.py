@@ -10,8 +10,10 @@ of each document. This extension
 * records each document's emendations and editorial notes in the ``apparatus`` domain
   (per document: ``clear_doc``/``merge_domaindata``, so incremental and parallel builds
   stay exact);
-* fills ``.. edition-emendations::`` (the edition-wide summary on the principles page)
-  from that domain once every document is read;
+* counts each document's interventions by kind from its TEI (:mod:`edition.interventions`:
+  corrections, regularisations, supplied and surplus words, editorial notes) and fills
+  ``.. edition-emendations::`` (the edition-wide table on the principles page) from that
+  domain once every document is read;
 * points the register links of the apparatus (``regref``/``regkey``) at the register
   pages, or unlinks them when the edition has no such page;
 * ships ``apparatus.css`` and ``apparatus.js`` (the script only highlights the paired
@@ -30,6 +32,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from edition import interventions
 from edition.citeref import XML_ID, CiteStructureError, citable_units
 from edition.sphinxext.domain import PerDocumentDomain
 from edition.xmlsafe import XMLInputError, parse_file
@@ -62,6 +65,7 @@ class ApparatusData(TypedDict):
     title: str
     emendations: list[Emendation]
     notes: list[EditorialNote]
+    counts: dict[str, int]  #: interventions by kind, counted in the TEI (edition.interventions.KINDS)
 
 
 class emendation_summary(nodes.General, nodes.Element):
@@ -131,7 +135,18 @@ def collect(document: nodes.document) -> ApparatusData:
             label = note.next_node(nodes.label)
             notes.append({"id": note["ids"][0], "label": label.astext() if label else "",
                           "text": " ".join(p.astext() for p in note.children if isinstance(p, nodes.paragraph))})
-    return {"title": title.astext() if title else "", "emendations": emendations, "notes": notes}
+    return {"title": title.astext() if title else "", "emendations": emendations, "notes": notes,
+            "counts": tei_counts(document.get("source", ""))}
+
+
+def tei_counts(source: str) -> dict[str, int]:
+    """The interventions of the TEI file a page is made from, by kind (empty for other pages)."""
+    if not source.endswith(".xml"):
+        return {}
+    try:
+        return interventions.count_file(source)
+    except (XMLInputError, etree.XPathError):
+        return {}
 
 
 class ApparatusDomain(PerDocumentDomain):
@@ -139,7 +154,7 @@ class ApparatusDomain(PerDocumentDomain):
 
     name = "apparatus"
     label = "Critical apparatus"
-    data_version = 1
+    data_version = 2
 
     @property
     def docs(self) -> dict[str, ApparatusData]:
@@ -147,11 +162,11 @@ class ApparatusDomain(PerDocumentDomain):
 
     def collect_doc(self, document: nodes.document) -> ApparatusData | None:
         data = collect(document)
-        return data if data["emendations"] or data["notes"] else None
+        return data if data["emendations"] or data["notes"] or any(data["counts"].values()) else None
 
 
 class EmendationsDirective(SphinxDirective):
-    """``.. edition-emendations::`` — how many emendations and notes each document has."""
+    """``.. edition-emendations::`` — each document's interventions, by kind."""
 
     has_content = False
 
@@ -164,30 +179,41 @@ def _cell(*children: nodes.Node) -> nodes.entry:
 
 
 def summary_table(app: Sphinx, fromdocname: str, docs: dict[str, ApparatusData]) -> nodes.table:
-    """One row per document: its emendations and editorial notes, linked to their lists."""
+    """One row per document, one column per kind of intervention (counted in the TEI), and a
+    row of totals; the counts of corrections and notes link to the document's lists."""
+    kinds = list(interventions.KINDS)
     table = nodes.table(classes=["emendation-summary"])
-    group = nodes.tgroup(cols=4)
+    group = nodes.tgroup(cols=len(kinds) + 1)
     table += group
-    group.extend(nodes.colspec(colwidth=1) for _ in range(4))
+    group.extend(nodes.colspec(colwidth=1) for _ in range(len(kinds) + 1))
     head = nodes.row()
-    for text in ("Document", "Corrections", "Supplied words", "Editorial notes"):
+    for text in ("Document", *(label for label, _ in interventions.KINDS.values())):
         head += _cell(nodes.Text(text))
     group += nodes.thead("", head)
     body = nodes.tbody()
     group += body
+    totals = dict.fromkeys(kinds, 0)
     for docname, data in sorted(docs.items()):
+        counts = data.get("counts") or {}
+        if not any(counts.values()):
+            continue
         uri = app.builder.get_relative_uri(fromdocname, docname)
         key = docname.rsplit("/", 1)[-1]
-        corrections = sum(1 for e in data["emendations"] if e["kind"] == "corr")
-        supplied = sum(1 for e in data["emendations"] if e["kind"] == "supplied")
+        anchors = {"corr": f"{key}-emendations", "note": f"{key}-ednotes"}
         row = nodes.row()
         row += _cell(nodes.reference("", data["title"] or docname, refuri=uri, internal=True))
-        count = nodes.Text(str(corrections + supplied))
-        row += _cell(nodes.reference("", "", count, refuri=f"{uri}#{key}-emendations", internal=True)
-                     if data["emendations"] else count)
-        row += _cell(nodes.Text(str(supplied)))
-        row += _cell(nodes.Text(str(len(data["notes"]))))
+        for kind in kinds:
+            number = counts.get(kind, 0)
+            totals[kind] += number
+            count = nodes.Text(str(number))
+            row += _cell(nodes.reference("", "", count, refuri=f"{uri}#{anchors[kind]}", internal=True)
+                         if number and kind in anchors else count)
         body += row
+    row = nodes.row(classes=["total"])
+    row += _cell(nodes.strong("", "All documents"))
+    for kind in kinds:
+        row += _cell(nodes.strong("", str(totals[kind])))
+    body += row
     return table
 
 
@@ -226,7 +252,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("apparatus.js", loading_method="defer")
     return {
         "version": "0.1",
-        "env_version": 1,
+        "env_version": 2,
         # Per-document domain data with clear_doc/merge_domaindata.
         "parallel_read_safe": True,
         # Writing changes only the page's own doctree.

@@ -53,6 +53,7 @@ from edition.citation import (
     resolver_path,
 )
 from edition.citeref import CiteStructureError
+from edition.filenames import UnsafePath
 from edition.sphinxext import security, workers
 from edition.xmlsafe import XMLInputError, parse_file
 
@@ -123,13 +124,25 @@ class Catalogue(Mapping[str, CitedDocument]):
         self._srcdir = srcdir
         self._base = base
         self._keys: dict[str, str] = {}
+        self._owners: dict[str, str] = {}  #: document key -> docname
         self._last: CitedDocument | None = None
 
     def add(self, docname: str, key: str) -> None:
         """Take in a document whose citations are made from ``key`` (made and stored now
-        unless the store has them); one without citations is left out, with a warning."""
-        if self._store.exists("citation", docname, key) or self._cite(docname, key) is not None:
-            self._keys[docname] = key
+        unless the store has them); one without citations is left out, with a warning, and so
+        is one whose document key another document has (its files would replace the other's)."""
+        doc_key = self._store.load("citation-key", docname, key)
+        if doc_key is None:
+            doc = self._cite(docname, key)
+            if doc is None:
+                return
+            doc_key = doc.meta.key
+        owner = self._owners.setdefault(doc_key.lower(), docname)
+        if owner != docname:
+            logger.warning("no citations for %s: its document key %r is already the key of %s", docname, doc_key,
+                           owner, type="edition", subtype="citation", location=docname)
+            return
+        self._keys[docname] = key
 
     def key(self, docname: str) -> str:
         """The digest the document's citations are made from."""
@@ -145,6 +158,7 @@ class Catalogue(Mapping[str, CitedDocument]):
             return None
         doc = CitedDocument(docname, meta, tuple(_portable(c) for c in citations))
         self._store.save("citation", docname, key, doc)
+        self._store.save("citation-key", docname, key, meta.key)
         return doc
 
     def _forms(self, item: dict[str, object], label: str, local: str) -> dict[str, str]:
@@ -269,8 +283,7 @@ def metadata_tags(meta: DocumentMetadata, url: str, edition_url: str, version: s
         ld["license"] = meta.licence
     if meta.language:
         ld["inLanguage"] = meta.language
-    data = json.dumps(ld, ensure_ascii=False, sort_keys=True, indent=1).replace("</", "<\\/")
-    tags.append(f'<script type="application/ld+json">\n{data}\n</script>')
+    tags.append(security.json_script(ld, kind="application/ld+json", ensure_ascii=False, sort_keys=True, indent=1))
     return "\n    ".join(tags) + "\n"
 
 
@@ -362,17 +375,7 @@ def resolver_body(pages: Collection[CitePage], builder: Any) -> str:
         else ""
     )
     # The script only enhances: without it the form reloads this page and the paths above still resolve.
-    script = """<script>
-(function () {
-  var ref = new URLSearchParams(window.location.search).get("ref");
-  if (!ref) return;
-  var out = document.getElementById("resolver-result");
-  fetch("refs.json").then(function (r) { return r.json(); }).then(function (refs) {
-    if (refs[ref]) { window.location.replace(refs[ref]); }
-    else { out.textContent = "No citable unit has the reference " + ref + "."; }
-  });
-})();
-</script>"""
+    script = '<script src="../_static/cite-resolver.js"></script>'
     return f"""<section id="cite-resolver">
 <h1>Resolve a canonical reference</h1>
 <p>A canonical reference names a document and a unit in it, e.g. <code>dikova:4.3.12</code> (chapter 4, section 3,
@@ -404,7 +407,7 @@ def _collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             pagename = f"{CITE_DIR}/{doc.meta.key}"
             page = cite_page(doc, app.builder.get_relative_uri(pagename, docname))
             store.save("cite-page", docname, key, page)
-        yield f"{CITE_DIR}/{page.key}", {"title": f"How to cite: {page.title}", "body": page.body}, "page.html"
+        yield f"{CITE_DIR}/{page.key}", {"title": security.page_title(f"How to cite: {page.title}"), "body": page.body}, "page.html"
         listed.append(dataclasses.replace(page, body=""))
     yield f"{CITE_DIR}/index", {"title": "Resolve a canonical reference", "body": resolver_body(listed, app.builder)}, "page.html"
 
@@ -490,7 +493,11 @@ def update_static(app: Sphinx) -> tuple[int, int]:
 
 
 def _write_static(app: Sphinx) -> None:
-    count, size = update_static(app)
+    try:
+        count, size = update_static(app)
+    except UnsafePath as exc:  # never met after validation: the references are checked there
+        logger.warning("citation files not written: %s", exc, type="edition", subtype="citation")
+        return
     logger.info("citation: %d files (%d bytes) under %s/", count, size, CITE_DIR)
 
 

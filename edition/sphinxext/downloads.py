@@ -24,6 +24,7 @@ pages start (:func:`.workers.files_beside_pages`).
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 import zipfile
@@ -35,6 +36,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from edition import __version__, products
+from edition.filenames import output_path
+from edition.projectfiles import read_regular
 from edition.provenance import source_date_epoch
 from edition.sphinxext import workers
 
@@ -90,12 +93,12 @@ def write_zip(target: Path, entries: Iterable[tuple[str, bytes]], epoch: int, *,
 
 def tree_entries(source: Path, prefix: str) -> list[tuple[str, bytes]]:
     """Every file under ``source`` as (``prefix/relative/path``, bytes), caches and drafts left out."""
-    files = sorted(
-        p for p in source.rglob("*")
-        if p.is_file() and not SKIPPED_PARTS.intersection(p.relative_to(source).parts)
-        and not p.name.startswith(".")
-    )
-    return [(f"{prefix}/{p.relative_to(source).as_posix()}", p.read_bytes()) for p in files]
+    files = []
+    for folder, dirs, names in os.walk(source):  # a link to a folder is never entered
+        dirs[:] = [d for d in dirs if d not in SKIPPED_PARTS and not d.startswith(".")]
+        files += [p for p in (Path(folder, n) for n in names)
+                  if not p.name.startswith(".") and p.is_file() and not p.is_symlink()]
+    return [(f"{prefix}/{p.relative_to(source).as_posix()}", read_regular(p)) for p in sorted(files)]
 
 
 def corpus_xml(tei_files: list[Path], epoch: int) -> bytes:
@@ -160,24 +163,38 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         context["edition_archive_url"] = pathto(f"{DOWNLOADS_DIR}/{archive_name()}", 1)
 
 
+#: Kind of product in the store: the files :func:`copy_sources` wrote last time.
+COPIES_PRODUCT = "downloads-copies"
+
+
 def copy_sources(app: Sphinx) -> list[Path]:
-    """Copy each TEI page's source beside it, and the schema its xml-model names; return the copies."""
+    """Copy each TEI page's source beside it, and the schema its xml-model names; return the copies.
+
+    A copy whose source is gone (a schema file removed since the last build) is removed:
+    what the site publishes is what the project holds now.
+    """
     outdir = Path(app.outdir)
     written = []
     schema_dirs = set()
     for docname, source in tei_pages(app).items():
-        target = outdir / f"{docname}.xml"
+        target = output_path(outdir, f"{docname}.xml")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         written.append(target)
         schema_dirs.add((source.parent / "schema", target.parent / "schema"))
     for source, target in sorted(schema_dirs):
-        if source.is_dir():
+        if source.is_dir() and not source.is_symlink():
             for name, data in tree_entries(source, "."):
-                path = target / name
+                path = output_path(outdir, (target / name).relative_to(outdir).as_posix())
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
                 written.append(path)
+    store = products.store(app)
+    now = sorted(p.relative_to(outdir).as_posix() for p in written)
+    before = store.stored(COPIES_PRODUCT, "copies")
+    for rel in sorted(set(before[1] if before else ()) - set(now)):
+        output_path(outdir, rel).unlink(missing_ok=True)
+    store.save(COPIES_PRODUCT, "copies", "", now)
     return written
 
 

@@ -22,6 +22,7 @@ from sphinx.util import logging
 from edition import __version__, citation, citeref, dts, products, xmlsafe
 from edition.citeref import CiteStructureError
 from edition.dts import API_DIR, document_api, edition_files, templates
+from edition.filenames import UnsafePath
 from edition.sphinxext import workers
 from edition.sphinxext.citation import add_base_url_config, base_url, is_html_site
 
@@ -67,7 +68,7 @@ def _write_api(app: Sphinx) -> None:
     ]
     try:
         count, size = update_api(app, paths)
-    except CiteStructureError as exc:
+    except (CiteStructureError, UnsafePath) as exc:
         logger.warning("DTS API not written: %s", exc, type="edition", subtype="dts")
         return
     logger.info("dts: %d files (%d bytes) under %s/", count, size, API_DIR)

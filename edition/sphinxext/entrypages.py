@@ -51,6 +51,7 @@ from edition.sphinxext import registers, workers
 from edition.sphinxext.domain import Mention, group_of, record_digests
 from edition.sphinxext.parallel import is_html_site, page_state, render_fragment
 from edition.sphinxext.registers import PAGES, Listed
+from edition.sphinxext.security import page_title
 
 #: An entry with at most this many mentions lists them on the register page as well.
 INLINE_LIMIT = 25
@@ -243,8 +244,9 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     common = _common(app)
     for page, key in keyed_pages(app):
         body = _body(app, store, common, page, key)
-        parent = {"link": app.builder.get_relative_uri(page.pagename, page.register_doc), "title": page.register_title}
-        context = {"title": f"{page.listed.title} ({page.register_title})", "body": body,
+        parent = {"link": app.builder.get_relative_uri(page.pagename, page.register_doc),
+                  "title": page_title(page.register_title)}
+        context = {"title": page_title(f"{page.listed.title} ({page.register_title})"), "body": body,
                    "parents": [parent], "display_toc": False}
         yield page.pagename, context, "page.html"
     _KEYED.pop(app, None)

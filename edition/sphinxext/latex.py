@@ -57,9 +57,14 @@ PREAMBLE = r"""
 % editorial notes: footnote numbers above \edition@ednotes print as letters (see LaTeXNotes)
 \makeatletter
 \newcommand*{\edition@ednotes}{LETTER_OFFSET}
+% a … z, aa … az, ba …, as the XSLT letters them (\@alph stops at z)
+\newcommand*{\edition@alph}[1]{%
+  \ifnum\numexpr#1\relax>26
+    \edition@alph{\numexpr(#1-14)/26\relax}\@alph{\numexpr#1-26*((#1-14)/26)\relax}%
+  \else\@alph{#1}\fi}
 \renewcommand*{\thefootnote}{%
   \ifnum\value{footnote}>\edition@ednotes\relax
-    \@alph{\numexpr\value{footnote}-\edition@ednotes\relax}%
+    \edition@alph{\numexpr\value{footnote}-\edition@ednotes\relax}%
   \else\arabic{footnote}\fi}
 \makeatother
 % inline.pb: the source's page number, in the outer margin
@@ -102,8 +107,13 @@ class LaTeXNotes(SphinxPostTransform):
 
 
 def letter_number(label: str) -> int:
-    """``a`` → 1 … ``z`` → 26 (0 for anything else: it keeps its label)."""
-    return ord(label) - ord("a") + 1 if len(label) == 1 and "a" <= label <= "z" else 0
+    """``a`` → 1 … ``z`` → 26, ``aa`` → 27 … (0 for anything else: it keeps its label)."""
+    if not label or not all("a" <= c <= "z" for c in label):
+        return 0
+    number = 0
+    for c in label:
+        number = number * 26 + ord(c) - ord("a") + 1
+    return number
 
 
 def unreferenced_note(footnote: nodes.footnote, label: str) -> nodes.container:

@@ -47,6 +47,7 @@ from edition.documents import REGISTERS
 from edition.sphinxext import workers
 from edition.sphinxext.parser import transform_source
 from edition.xmlsafe import XMLInputError
+from edition.sphinxext.security import page_title
 
 logger = logging.getLogger(__name__)
 
@@ -400,9 +401,9 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     page_state(app)
     for docname, title, body in page_bodies(app):
-        context = {"title": f"{title}: the two readings", "body": body,
+        context = {"title": page_title(f"{title}: the two readings"), "body": body,
                    "parents": [{"link": app.builder.get_relative_uri(page_name(docname), docname),
-                                "title": title}],
+                                "title": page_title(title)}],
                    "display_toc": False}
         yield page_name(docname), context, "page.html"
 

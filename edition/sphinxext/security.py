@@ -7,11 +7,13 @@ Two defences, both independent of the XSLT (which already sanitises what it can)
   schemes (:data:`SAFE_SCHEMES`, or none: a relative link). A link with any other
   scheme (``javascript:``, ``data:``, ``vbscript:`` …) is replaced by its text and
   reported as a warning; ``raw`` nodes never come from TEI and are dropped.
-* **Content-Security-Policy.** Every page gets a ``<meta
-  http-equiv="Content-Security-Policy">`` computed from the page itself: scripts only
-  from the site (``'self'``) plus the SHA-256 hashes of the inline scripts the edition
-  and Sphinx wrote into that page, and the same for inline styles. No
-  ``'unsafe-inline'``: a script smuggled into a page is not run.
+* **Content-Security-Policy.** Every page gets the same ``<meta
+  http-equiv="Content-Security-Policy">`` (:data:`POLICY`): scripts and styles only
+  from the site's own files (``'self'``), no inline script or style at all. It is
+  fixed before any page is rendered; nothing a page contains changes it.
+
+Strings from TEI reach a page escaped: as text by the HTML writer or Jinja, in a JSON
+data block by :func:`json_script`, as a page title by :func:`page_title`.
 
 The policy is added as a page is rendered (:class:`PolicedTemplates` wraps the HTML
 builder's templates), by whichever process renders it: with ``-j``, Sphinx's writer
@@ -23,13 +25,13 @@ made (:func:`police`).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import re
 from typing import Any
 
 from docutils import nodes
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -87,48 +89,44 @@ def neutralise_doctree(app: Sphinx, doctree: nodes.document) -> None:
 
 # --- Content-Security-Policy ---------------------------------------------------------------
 
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script\s*>", re.S | re.I)
-_INLINE_STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<body>.*?)</style\s*>", re.S | re.I)
-_STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.I)
-_SRC = re.compile(r"\ssrc\s*=", re.I)
-_TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]+)""", re.I)
+#: The policy of every page. It allows the edition's own script and style files ('self')
+#: and nothing inline: the edition ships no inline script or style (the search box is
+#: shown by ``edition-searchbox.js``, the reference resolver is ``cite-resolver.js``).
+#: It is fixed before any page is rendered, so nothing a page contains can widen it:
+#: an earlier policy hashed the inline scripts of each finished page, and so allowed a
+#: script that a TEI string had smuggled in (issue #24).
+POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+])
+
 #: Without the leading whitespace it is removed with: a pattern that starts with ``\s*`` is
 #: tried at every character of the page (0.35 s for a 31 MB entry page at 100×).
 _CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>', re.I)
 _CHARSET = re.compile(r"<meta charset=[^>]*>", re.I)
-#: Script types a browser executes; anything else (application/ld+json) is data.
-_EXECUTABLE = {"", "text/javascript", "application/javascript", "module"}
 
 
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+def json_script(data: Any, *, kind: str = "application/json", ident: str | None = None, **dumps: Any) -> str:
+    """A ``<script>`` data block holding ``data`` as JSON, safe inside HTML whatever its strings.
+
+    Jinja's ``htmlsafe_json_dumps`` (its ``tojson`` filter) writes ``<``, ``>``, ``&`` and
+    ``'`` as ``\\u`` escapes, so no string can end the element (``</script>``) or put the
+    HTML parser in a comment or a script state (``<!--<script>``).
+    """
+    attrs = f' type="{html.escape(kind)}"' + (f' id="{html.escape(ident)}"' if ident else "")
+    return f"<script{attrs}>{htmlsafe_json_dumps(data, **dumps)}</script>"
 
 
-def policy_for(page: str) -> str:
-    """The Content-Security-Policy for one HTML page, from the inline code it contains."""
-    scripts = []
-    for m in _INLINE_SCRIPT.finditer(page):
-        attrs = m["attrs"] or ""
-        kind = _TYPE.search(attrs)
-        if _SRC.search(attrs) or (kind and kind.group(1).lower() not in _EXECUTABLE):
-            continue
-        scripts.append(_sha256(m["body"]))
-    styles = [_sha256(m["body"]) for m in _INLINE_STYLE.finditer(page)]
-    # A style attribute is hashed as the browser sees it: with character references decoded.
-    attrs = [_sha256(html.unescape(m["dq"] if m["dq"] is not None else m["sq"])) for m in _STYLE_ATTR.finditer(page)]
-    script_src = " ".join(["'self'", *sorted(set(scripts))])
-    style_src = " ".join(["'self'", *sorted(set(styles)), *(["'unsafe-hashes'", *sorted(set(attrs))] if attrs else [])])
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src {script_src}",
-        f"style-src {style_src}",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-    ])
+def page_title(text: str) -> Markup:
+    """A plain-text title as the HTML a Sphinx page context expects (``title``, ``parents``)."""
+    return escape(text)
 
 
 def without_policy(page: str) -> str:
@@ -141,9 +139,9 @@ def without_policy(page: str) -> str:
 
 
 def add_policy(page: str) -> str:
-    """``page`` with its Content-Security-Policy meta element (replacing an older one)."""
+    """``page`` with the edition's Content-Security-Policy meta element (replacing an older one)."""
     page = without_policy(page)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(page)}" />'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}" />'
     charset = _CHARSET.search(page)
     if charset:  # the policy must come before any script in the head
         return page[: charset.end()] + "\n    " + meta + page[charset.end():]

@@ -47,6 +47,7 @@ from edition.citeref import citable_units
 from edition.documents import DOCUMENTS, TEI_DIR, by_key
 from edition.sphinxext import workers
 from edition.xmlsafe import parse_file
+from edition.sphinxext.security import page_title
 
 logger = logging.getLogger(__name__)
 
@@ -445,7 +446,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     for group in groups:
         body, problems = pages[group.id]
         _report(group, problems)
-        yield group.pagename, {"title": group.heading, "body": body, "parents": [index_link]}, "page.html"
+        yield group.pagename, {"title": page_title(group.heading), "body": body, "parents": [index_link]}, "page.html"
     yield f"{PAGE_DIR}/index", {"title": "Synopsis", "body": index_body(app, groups)}, "page.html"
 
 
@@ -471,7 +472,7 @@ def _charts(path: str, mtime: float) -> dict[str, chart.Chart]:
 
 
 def insert_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put each table's chart right after the table (HTML output)."""
+    """Put each table's chart right after the table and its apparatus (HTML output)."""
     if app.builder.format != "html":
         return
     source = Path(app.env.doc2path(docname))
@@ -488,7 +489,10 @@ def insert_charts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             f"<figcaption>Chart of {html.escape(data.caption or table_id)} Drawn from the figures of the table "
             f"above, which remains the data of record.{notes}</figcaption></figure>"
         )
-        table.parent.insert(table.parent.index(table) + 1, nodes.raw("", markup, format="html"))
+        at = table.parent.index(table) + 1
+        if at < len(table.parent) and "apparatus" in table.parent[at].get("classes", ()):
+            at += 1  # the table's apparatus stays right under the table
+        table.parent.insert(at, nodes.raw("", markup, format="html"))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
