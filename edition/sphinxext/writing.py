@@ -27,12 +27,10 @@ configuration, the templates and static files, and what this extension's
 it was rendered from last time, and whose file is still in the output, is not
 rendered again. Sphinx's own pages (documents, the general index) are always rendered.
 
-Every page's sidebar holds the table of contents of the whole edition, which Sphinx
-resolves again for each page: the generated pages, whose number grows with the
-edition's, would make that quadratic. A generated page is no document of the
-table, so nothing in it is marked current, and its links differ from another's
-only by the folder the page is in: the builder resolves it once per folder. A
-document page's table is assembled from entries its folder shares (:mod:`.sidebar`).
+Every page's sidebar is Sphinx's own table of contents (the ``toctree`` template
+function). Assembling it from entries a folder's pages share saved 4 % of the CPU
+time of a 10× clean build (97.5 against 101.2 s, serial): too little to keep a copy of
+Sphinx's private toctree resolution (``bench/README.md``, issue #25).
 """
 
 from __future__ import annotations
@@ -40,7 +38,6 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import posixpath
 import shutil
 from collections.abc import Callable, Iterable, Set
 from pathlib import Path
@@ -56,7 +53,6 @@ from sphinx.util.parallel import ParallelTasks
 
 from edition import collector
 from edition.products import code_version, config_digest, digest, inputs_digest
-from edition.sphinxext import sidebar
 from edition.sphinxext.workers import shares
 
 logger = logging.getLogger(__name__)
@@ -105,7 +101,7 @@ def page_inputs(app: Sphinx, pagename: str) -> tuple[object, ...]:
     depends on, besides the configuration and the code."""
     from edition import __version__
     from edition.sphinxext.anchors import anchor_state
-    from edition.sphinxext.changelog import release_date
+    from edition.release import release_date
 
     moved = anchor_state(app).moved.get(pagename)
     return (__version__, release_date(Path(app.srcdir)), repr(moved))
@@ -115,22 +111,19 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
     """Sphinx's HTML builder, resolving and writing the documents in its writer processes, and
     rendering a generated page only when what it is made from has changed."""
 
+    def __init__(self, app: Sphinx, env: Any) -> None:
+        super().__init__(app, env)
+        # ``Builder.app`` is deprecated from Sphinx 9 on: the builder keeps its own reference.
+        self.sphinx_app = app
+
     def init(self) -> None:
         super().init()
         self._site_key: str | None = None
-        self._toctrees: dict[tuple[str, bool, str], str] = {}
-        self._shared_toctrees: dict[tuple[str, bool, str], list[sidebar.Shared]] = {}
         self._page_keys: dict[str, str] = {}
         try:
             self._old_page_keys: dict[str, str] = json.loads(Path(self.doctreedir, PAGES_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self._old_page_keys = {}
-
-    @property
-    def sphinx_app(self) -> Sphinx:
-        """The application (``Builder.app`` is deprecated from Sphinx 9 on, where the base class
-        keeps it as ``_app``)."""
-        return self._app if hasattr(self, "_app") else self.app
 
     def site_key(self) -> str:
         """The digest of what every generated page is made from (computed once per build)."""
@@ -164,16 +157,6 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
         # published release may share (edition.publish.SHARED_FOLDERS). A new file it is.
         target.unlink(missing_ok=True)
         super().handle_page(pagename, addctx, templatename, outfilename=outfilename, event_arg=event_arg)
-
-    def _get_local_toctree(self, docname: str, collapse: bool = True, **kwargs: Any) -> str:
-        if docname in self.env.all_docs:
-            return sidebar.local_toctree(self.sphinx_app, docname, collapse, kwargs, self._shared_toctrees,
-                                         lambda name: super(EditionHTMLBuilder, self)._get_local_toctree(
-                                             name, collapse, **kwargs))
-        key = (posixpath.dirname(docname), collapse, repr(sorted(kwargs.items())))
-        if key not in self._toctrees:
-            self._toctrees[key] = super()._get_local_toctree(docname, collapse, **kwargs)
-        return self._toctrees[key]
 
     def finish(self) -> None:
         super().finish()
