@@ -58,7 +58,7 @@ from lxml import etree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import scale  # noqa: E402
 
-from edition.search import BUNDLE_DIR  # noqa: E402
+from edition.searchentries import BUNDLE_DIR  # noqa: E402
 
 CPU_RE = re.compile(r"User time \(seconds\): ([\d.]+)\s+System time \(seconds\): ([\d.]+)")
 TIME_RE = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")

@@ -199,7 +199,7 @@ def test_a_build_renders_citation_forms_again_only_when_what_they_show_changed(t
     edit of a paragraph's words renders none, and an edit of the title renders them all."""
     from edition import citation as citation_forms
     from edition import products
-    from edition.sphinxext.citation import Catalogue
+    from edition.sphinxext.citing import Catalogue
 
     (tmp_path / "tei").mkdir()
     source = next(p for p in document_paths() if p.stem == "bakulin")

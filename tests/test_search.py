@@ -11,7 +11,7 @@ from lxml import etree
 
 from conftest import ARTIFACTS, REPO
 from edition.documents import DOCUMENTS
-from edition.search import BUNDLE_DIR, load_mentions, page_records
+from edition.searchentries import BUNDLE_DIR, load_mentions, page_records
 from edition.searchindex import FORMAT_VERSION, IndexReader, words
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -110,7 +110,7 @@ def test_index_answers_as_the_search_page_does(built_site: Path):
 
 
 def test_index_is_byte_identical_for_the_same_pages(built_site: Path, tmp_path: Path):
-    from edition.search import index_entries, load_mentions, register_names, site_records
+    from edition.searchentries import index_entries, load_mentions, register_names, site_records
     from edition.searchindex import write_index
 
     mentions = load_mentions(doctrees_of(built_site))
@@ -232,8 +232,8 @@ def test_markup_in_the_index_is_shown_as_text(browser, site_server, built_site: 
 
 
 def test_index_is_rebuilt_only_when_a_document_page_changed(built_site: Path, tmp_path: Path, monkeypatch):
-    from edition import search
-    from edition.search import build_search_index
+    from edition import searchentries as search
+    from edition.searchentries import build_search_index
 
     site = tmp_path / "site"
     shutil.copytree(built_site.resolve(), site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
@@ -274,7 +274,7 @@ def test_index_is_rebuilt_only_when_a_document_page_changed(built_site: Path, tm
 
 def tei_units(predicate) -> dict[str, etree._Element]:
     """url → TEI element of every searchable unit (nearest ancestor with a record id) holding an element ``predicate`` accepts."""
-    from edition.search import RECORD_ID
+    from edition.searchentries import RECORD_ID
 
     found = {}
     for doc in DOCUMENTS:
@@ -363,7 +363,7 @@ def test_every_spelling_of_a_name_finds_every_tagged_mention(browser, site_serve
 
 
 def all_units() -> dict[str, etree._Element]:
-    from edition.search import RECORD_ID
+    from edition.searchentries import RECORD_ID
 
     return tei_units(lambda el: bool(RECORD_ID.match(el.get(XML_ID) or "")))
 
@@ -465,7 +465,7 @@ def test_the_python_reader_answers_as_the_search_page(browser, site_server, buil
 
 def test_a_new_variant_in_the_registers_is_searched(built_site: Path, tmp_path: Path):
     """A spelling added to a register entry finds the entry's passages once the index is written again."""
-    from edition.search import build_search_index
+    from edition.searchentries import build_search_index
 
     site = tmp_path / "site"
     shutil.copytree(built_site.resolve(), site, ignore=shutil.ignore_patterns(BUNDLE_DIR))

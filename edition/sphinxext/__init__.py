@@ -18,7 +18,7 @@ from edition import products
 from edition.sphinxext.domain import EditionDomain, reading_ends, reading_starts
 from edition.sphinxext.nodes import register_placeholder
 from edition.sphinxext.parser import TEIParser
-from edition.sphinxext.registers import RegisterDirective, fill_registers, link_names
+from edition.sphinxext.registerpages import RegisterDirective, fill_registers, link_names
 
 STATIC = Path(__file__).parent / "static"
 
@@ -37,18 +37,18 @@ def _add_static_path(app: Sphinx, config: Config) -> None:
 FEATURES: tuple[str, ...] = (
     "edition.sphinxext.reading",
     "edition.sphinxext.writing",
-    "edition.sphinxext.citation",
-    "edition.sphinxext.dts",
+    "edition.sphinxext.citing",
+    "edition.sphinxext.dtsapi",
     "edition.sphinxext.apparatus",
     "edition.sphinxext.parallel",
-    "edition.sphinxext.search",
+    "edition.sphinxext.searchpage",
     "edition.sphinxext.changelog",
-    "edition.sphinxext.anchors",
+    "edition.sphinxext.permalinks",
     "edition.sphinxext.downloads",
     "edition.sphinxext.epub",
     "edition.sphinxext.latex",
     "edition.sphinxext.security",
-    "edition.sphinxext.registers",
+    "edition.sphinxext.registerpages",
     "edition.sphinxext.entrypages",
     "edition.sphinxext.guidelines",
     "edition.sphinxext.synopsis",

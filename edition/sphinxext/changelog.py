@@ -170,7 +170,7 @@ def _version_section(app: Sphinx, docname: str, notes: VersionNotes, current: di
 
 def changelog_nodes(app: Sphinx, docname: str) -> list[nodes.Node]:
     """The release notes as docutils nodes."""
-    from edition.sphinxext.anchors import anchor_state
+    from edition.sphinxext.permalinks import anchor_state
 
     state = anchor_state(app)
     date = release_date(Path(app.srcdir))

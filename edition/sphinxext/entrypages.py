@@ -2,7 +2,7 @@
 
 A register page (persons, places, organisations, bibliography, chronology) lists
 every entry with what the edition knows of it; on the HTML site, the mentions of an
-entry stand under it only when there are at most :data:`edition.sphinxext.registers.INLINE_LIMIT`. An entry with
+entry stand under it only when there are at most :data:`edition.sphinxext.registerpages.INLINE_LIMIT`. An entry with
 more says how many there are, in how many documents, and links to its own page,
 which lists them all, grouped by document (in the real edition: Kirov, Stalin and ten
 other persons, four places, four organisations and three dates of the chronology).
@@ -44,10 +44,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from edition import products, stagetimes
-from edition.sphinxext import registers, workers
+from edition.sphinxext import registerpages, workers
 from edition.sphinxext.domain import Mention, group_of, record_digests
 from edition.sphinxext.parallel import is_html_site, page_state, render_fragment
-from edition.sphinxext.registers import PAGES, Listed, entry_pagename, shows_inline
+from edition.sphinxext.registerpages import PAGES, Listed, entry_pagename, shows_inline
 from edition.sphinxext.security import page_title
 
 #: Mentions of one document rendered at once on an entry page: what bounds the memory a page needs.
@@ -72,7 +72,7 @@ def _run_key(app: Sphinx, common: str, pagename: str, listed: Listed, run: list[
     """The digest of everything one run of an entry's page shows."""
     docname = run[0][0]
     run_labels = sorted((k, v) for k, v in labels.items() if k[0] == docname) if labels else []
-    data = json.dumps([listed.kind, run, registers.doc_title(app, docname), run_labels], sort_keys=True, ensure_ascii=False)
+    data = json.dumps([listed.kind, run, registerpages.doc_title(app, docname), run_labels], sort_keys=True, ensure_ascii=False)
     return products.digest(common, pagename, data)
 
 
@@ -90,7 +90,7 @@ def render_entry(app: Sphinx, listed: Listed, pagename: str, register_doc: str, 
     back = nodes.paragraph(classes=["entry-register-link"])
     back += nodes.Text("In the register: ")
     uri = app.builder.get_relative_uri(pagename, register_doc) + "#" + listed.ident
-    back += nodes.reference("", registers.doc_title(app, register_doc), refuri=uri, internal=True)
+    back += nodes.reference("", registerpages.doc_title(app, register_doc), refuri=uri, internal=True)
     head += back
     parts = [("", f'<section id="{html.escape(listed.ident)}"><h1>{html.escape(listed.title)}</h1>'
                   + render_fragment(app, head))]
@@ -98,7 +98,7 @@ def render_entry(app: Sphinx, listed: Listed, pagename: str, register_doc: str, 
         key = _run_key(app, common, pagename, listed, run, labels)
         fragment = kept.get(key) if kept else None
         if fragment is None:
-            listing = registers.listing(app, listed.kind, pagename, run, labels)
+            listing = registerpages.listing(app, listed.kind, pagename, run, labels)
             fragment = render_fragment(app, nodes.container("", *listing, classes=["entry-mentions"]))
         parts.append((key, fragment))
     return parts
@@ -118,7 +118,7 @@ def page_key(app: Sphinx, common: str, pagename: str, listed: Listed, labels: La
     records = app.env.domains["edition"].docs
     group = group_of(listed.mentions[0][1]) if listed.mentions else ""
     data = json.dumps([listed.kind, listed.title, [n.pformat() for n in listed.head],
-                       [(d, registers.doc_title(app, d), record_digests(records[d])[group]) for d in docs],
+                       [(d, registerpages.doc_title(app, d), record_digests(records[d])[group]) for d in docs],
                        listed_labels],
                       sort_keys=True, ensure_ascii=False)
     return products.digest(common, pagename, data)
@@ -160,9 +160,9 @@ def entry_pages(app: Sphinx) -> Iterator[EntryPage]:
         register_doc = domain.register_page(kind)
         if register_doc is None:
             continue
-        labels = registers.note_labels(app) if kind == "bibliography" else None
-        register_title = registers.doc_title(app, register_doc)
-        for listed in registers.listings(app, kind):
+        labels = registerpages.note_labels(app) if kind == "bibliography" else None
+        register_title = registerpages.doc_title(app, register_doc)
+        for listed in registerpages.listings(app, kind):
             if not shows_inline(app, listed):
                 yield EntryPage(entry_pagename(register_doc, listed.ident), register_doc, register_title,
                                 listed, labels)

@@ -201,7 +201,7 @@ def retarget(blocks_: list[nodes.Element], prefix: str, present: set[str], doc_u
 def render_page(app: Sphinx, docname: str, source: Path) -> tuple[str, str]:
     """The title and the HTML body of the parallel page of one document."""
     from edition.sphinxext.apparatus import link_register_entries
-    from edition.sphinxext.registers import link_names
+    from edition.sphinxext.registerpages import link_names
 
     pagename = page_name(docname)
     doc_uri = app.builder.get_relative_uri(pagename, docname)

@@ -100,7 +100,7 @@ def page_inputs(app: Sphinx, pagename: str) -> tuple[object, ...]:
     """What this extension's ``html-page-context`` handlers add to the generated page ``pagename``
     depends on, besides the configuration and the code."""
     from edition import __version__
-    from edition.sphinxext.anchors import anchor_state
+    from edition.sphinxext.permalinks import anchor_state
     from edition.release import release_date
 
     moved = anchor_state(app).moved.get(pagename)

@@ -9,7 +9,7 @@ note itself. Entries can be filtered three ways:
 
 * ``document``: the document's title;
 * ``person``: the register names of the persons mentioned in that unit (from the
-  edition domain's mentions, written by :mod:`edition.sphinxext.search`);
+  edition domain's mentions, written by :mod:`edition.sphinxext.searchpage`);
 * ``part``: ``text`` (running text) or ``apparatus`` (footnotes, editorial notes).
 
 The text indexed is the text the reader sees (the edited reading of the HTML),
@@ -181,7 +181,7 @@ def site_records(site: Path, mentions: dict[str, Any], cache: Path | None = None
 
 
 def load_mentions(doctrees: Path) -> dict[str, Any]:
-    """The sidecar of :mod:`edition.sphinxext.search`: ``pages``, ``persons`` per anchor and register ``names``."""
+    """The sidecar of :mod:`edition.sphinxext.searchpage`: ``pages``, ``persons`` per anchor and register ``names``."""
     path = doctrees / MENTIONS_FILE
     if not path.exists():
         return {}

@@ -46,7 +46,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from edition import stagetimes
 from edition.registers import Entry, Registers, load_registers
-from edition.sphinxext.citation import is_html_site
+from edition.sphinxext.citing import is_html_site
 from edition.sphinxext.domain import NOTHING, DateMention, EditionDomain, Mention, record_digests
 from edition.sphinxext.nodes import register_placeholder
 

@@ -162,7 +162,7 @@ def _top_section(doctree: nodes.document) -> nodes.Element:
 
 
 def _add_cite_links(app: Sphinx, doctree: nodes.document, docname: str) -> int:
-    from edition.sphinxext.citation import CITE_DIR, catalogue, is_html_site
+    from edition.sphinxext.citing import CITE_DIR, catalogue, is_html_site
 
     if not is_html_site(app):
         return 0

@@ -1,6 +1,6 @@
 """Sphinx: write the static DTS 1.0 API (:mod:`edition.dts`) into ``_build/html/api/dts/``.
 
-Register with ``extensions = [..., "edition.sphinxext.dts"]`` or call :func:`setup`
+Register with ``extensions = [..., "edition.sphinxext.dtsapi"]`` or call :func:`setup`
 from another extension's ``setup``. Runs for the HTML builder, on the TEI documents
 that the build read (docnames ``tei/*``), once every document is written: in another
 process while Sphinx writes the generated pages (with ``-j``), else at ``build-finished``.
@@ -23,7 +23,7 @@ from edition.citeref import CiteStructureError
 from edition.dts import API_DIR, document_api, edition_files, templates
 from edition.filenames import UnsafePath
 from edition.sphinxext import workers
-from edition.sphinxext.citation import add_base_url_config, base_url, is_html_site
+from edition.sphinxext.citing import add_base_url_config, base_url, is_html_site
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ For each TEI document page (``tei/{key}``) this module writes, into the HTML out
 * Highwire ``citation_*``, Dublin Core ``DC.*`` and schema.org JSON-LD in the
   ``<head>`` of each document page (through ``context['metatags']``).
 
-Register with ``extensions = [..., "edition.sphinxext.citation"]`` or call
+Register with ``extensions = [..., "edition.sphinxext.citing"]`` or call
 :func:`setup` from another extension's ``setup``. The edition's base URL is the
 config value ``edition_base_url`` (falling back on ``html_baseurl``).
 

@@ -1,7 +1,7 @@
 """The search page and the data the search index needs from Sphinx.
 
 The edition's search is a chunked static index (written after Sphinx by
-:mod:`edition.search` in the format of :mod:`edition.searchindex`), not
+:mod:`edition.searchentries` in the format of :mod:`edition.searchindex`), not
 Sphinx's single ``searchindex.js``, which every query would download whole
 (see ``bench/README.md`` for the measurements).
 This extension therefore
@@ -19,7 +19,7 @@ This extension therefore
   the words of a query that the edition does not hold (the forms of the edition's
   own words are in the index), and adds ``search-found.js`` to every page, which
   marks the words a result found in the paragraph it leads to;
-* builds the index (:func:`edition.search.build_search_index`) as soon as the last
+* builds the index (:func:`edition.searchentries.build_search_index`) as soon as the last
   document page is written: with ``-j``, in another process while this one renders
   the generated pages (:func:`.workers.files_beside_pages`; at 100× it took 14–16 s
   of the main process alone after Sphinx), else when the build ends.
@@ -37,7 +37,7 @@ from markupsafe import escape
 from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset_file
 
-from edition.search import BUNDLE_DIR, MENTIONS_FILE, build_search_index
+from edition.searchentries import BUNDLE_DIR, MENTIONS_FILE, build_search_index
 from edition.sphinxext import workers
 from edition.sphinxext.domain import EditionDomain
 
@@ -136,7 +136,7 @@ def _collect_search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
 
 
 def _write_mentions(app: Sphinx) -> None:
-    """Record persons per anchor and the TEI document pages for :mod:`edition.search`."""
+    """Record persons per anchor and the TEI document pages for :mod:`edition.searchentries`."""
     from edition.registers import load_registers
 
     try:
