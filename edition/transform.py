@@ -29,6 +29,11 @@ STYLESHEET = XSLT_DIR / "edition.xsl"
 
 READINGS = ("edited", "diplomatic")
 
+
+def stylesheet_files() -> list[Path]:
+    """The driver and every module beside it: what a page made by the stylesheets depends on."""
+    return sorted(STYLESHEET.parent.glob("*.xsl"))
+
 #: One step of ``path()``: an element step ``Q{ns}local[n]``, or any other step (text(), @a).
 _STEP = re.compile(r"/(?:Q\{(?P<ns>[^}]*)\}(?P<local>[^/\[]+)\[(?P<pos>\d+)\]|(?P<other>[^/]+))")
 

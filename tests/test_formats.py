@@ -29,10 +29,29 @@ def _letters(text: str) -> str:
     return re.sub(r"[\W_]", "", text).lower()
 
 
+def _drop(element: etree._Element) -> None:
+    """Remove ``element`` but not its tail (the text after it belongs to its parent)."""
+    parent, previous = element.getparent(), element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + (element.tail or "")
+    else:
+        parent.text = (parent.text or "") + (element.tail or "")
+    parent.remove(element)
+
+
 def epub_text(epub: Path) -> str:
+    """The reading text of every page of the EPUB, without the name cards (``span.register-info``:
+    the entry of a name, which a reader sees on hover and which stands inside the sentence)."""
+    texts = []
     with zipfile.ZipFile(epub) as archive:
-        pages = [name for name in archive.namelist() if name.endswith(".xhtml") and name != "nav.xhtml"]
-        return " ".join(" ".join(etree.fromstring(archive.read(name)).itertext()) for name in pages)
+        for name in archive.namelist():
+            if not name.endswith(".xhtml") or name == "nav.xhtml":
+                continue
+            page = etree.fromstring(archive.read(name))
+            for card in page.xpath("//*[contains(concat(' ', @class, ' '), ' register-info ')]"):
+                _drop(card)
+            texts.append("".join(page.itertext()))
+    return "\n".join(texts)
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +60,10 @@ def texts(epub: Path, pdf_text: str) -> dict[str, str]:
 
 
 def note_sentence(parts: tuple[tuple[str, str], ...]) -> str:
-    """The first sentence of an editorial note's own words (up to a pointer or a full stop)."""
+    """The opening of an editorial note's first sentence, at most twelve words (a longer
+    stretch may run across a page of the PDF, whose running head then stands inside it)."""
     text = next(value for kind, value in parts if kind == "text" and len(value) > 40)
-    return re.split(r"(?<=[a-z])\. ", text, maxsplit=1)[0]
+    return " ".join(re.split(r"(?<=\w)\. ", text, maxsplit=1)[0].split()[:12])
 
 
 @pytest.mark.parametrize("fmt", ["epub", "pdf"])
