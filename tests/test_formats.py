@@ -102,3 +102,17 @@ def test_the_extraction_finds_what_is_there_and_not_what_is_not(texts: dict[str,
         letters = _letters(text)
         found = [_letters(p) in letters for p in ("Sergei Mironovich Kirov", "Kirov was born on the Moon")]
         assert found == [True, False]
+
+
+def test_the_diplomatic_copy_gives_the_registers_nothing(epub: Path) -> None:
+    """The diplomatic reading is a copy: its ids are its own (``dip-``), and the registers list
+    each mention once, in its document, never in the copy."""
+    with zipfile.ZipFile(epub) as archive:
+        copy = etree.fromstring(archive.read("parallel/index.xhtml"))
+        registers = [archive.read(f"registers/{kind}.xhtml").decode() for kind in ("persons", "places", "orgs")]
+    ids = copy.xpath("//@id")
+    assert len(ids) > 1000
+    assert [i for i in ids if not i.startswith("dip-")] == ["diplomatic-readings"]
+    assert copy.xpath("//*[@id='dip-dikova-p0001']")
+    assert all("parallel/index" not in page for page in registers)
+    assert all("tei/dikova.xhtml#dikova-p0001" in page for page in registers[:1])

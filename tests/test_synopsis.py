@@ -136,3 +136,13 @@ def test_synopsis_page_in_the_browser(browser, site_server: str) -> None:
         assert page.url.endswith(f"#{group.passages[0].targets[0]}")
     finally:
         page.close()
+
+
+def test_site_pages_of_the_comparisons_are_lists(built_site: Path) -> None:
+    """On the site the synopsis and the diplomatic readings keep their pages of columns:
+    the two documents list them (the EPUB and the PDF hold the texts: test_formats)."""
+    page = html.parse(str(built_site / "parallel" / "index.html")).getroot()
+    hrefs = page.xpath("//ul[contains(concat(' ', @class, ' '), ' parallel-pages ')]//a/@href")
+    assert hrefs == [f"{doc.key}.html" for doc in DOCUMENTS]
+    assert not page.xpath("//*[starts-with(@id, 'dip-')]")
+    assert all((built_site / "parallel" / href).is_file() for href in hrefs)
