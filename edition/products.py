@@ -13,8 +13,8 @@ A store is a directory (for the Sphinx extension, ``edition-products/`` in the d
 directory): one file per kind of product and document, replaced atomically, each
 holding the key it was made from. A build killed at any point leaves the old product
 or the new one, never a mix; a clean build (no doctree directory) starts with an empty
-store. Keys name the code that makes a product (:func:`code_digest` of its modules), so
-a changed module never reuses what an older version of it made.
+store. Keys include the code that makes a product (:func:`code_version`: the whole
+package and the installed libraries), so changed code never reuses what older code made.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -69,27 +69,38 @@ def file_digest(path: Path | str) -> str:
     return _file_digest(str(path), (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
 
 
-def files_digest(paths: list[Path]) -> str:
-    """One digest of several files, by name and content."""
-    return digest(*(f"{Path(p).name}:{file_digest(p)}" for p in paths))
+def inputs_digest(paths: Iterable[Path | str]) -> str:
+    """One digest of the files a product read, by path and content (a missing file counts too)."""
+    return digest(*(f"{p}:{file_digest(p)}" for p in paths))
+
+
+def document_inputs(env: Any, docname: str, source: Path | str | None = None) -> str:
+    """The digest of the files Sphinx read for ``docname``: its source (``source``, by default
+    the document's file) and every dependency noted while reading it (``note_dependency``)."""
+    paths = {str(source if source is not None else env.doc2path(docname))}
+    paths.update(str(p) for p in env.dependencies.get(docname, ()))
+    return inputs_digest(sorted(paths))
 
 
 def stylesheet_digest(stylesheet: Path | None = None) -> str:
-    """The digest of the edition stylesheet: the driver and every module beside it."""
-    if stylesheet is None:
-        from edition.transform import STYLESHEET
+    """The digest of a stylesheet as Saxon compiles it: the driver and every module it reaches
+    (:func:`edition.transform.stylesheet_closure`); by default the edition stylesheet."""
+    from edition.transform import STYLESHEET, stylesheet_closure
 
-        stylesheet = STYLESHEET
-    return files_digest(sorted(Path(stylesheet).parent.glob("*.xsl")))
+    return inputs_digest(stylesheet_closure(stylesheet or STYLESHEET))
 
 
-def code_digest(*modules: ModuleType | str) -> str:
-    """The digest of the Python modules that make a product (their source files)."""
-    paths = []
-    for module in modules:
-        mod = sys.modules[module] if isinstance(module, str) else module
-        paths.append(Path(mod.__file__ or ""))
-    return files_digest(paths)
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The digest of the code that makes every product: each Python module of the ``edition``
+    package (wherever it is installed) and the version of every installed distribution. Found,
+    not listed: any change of the code remakes every product. (The package's static files are
+    no code: Sphinx copies them, and the pages that link them follow their digests.)"""
+    from edition.uptodate import libraries, project_files
+
+    package = Path(__file__).resolve().parent
+    return digest(sys.version, libraries(), *(f"{p.relative_to(package)}:{file_digest(p)}"
+                                              for p in project_files(package) if p.suffix == ".py"))
 
 
 def config_digest(app: Any) -> str:

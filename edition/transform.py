@@ -16,6 +16,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -28,11 +29,6 @@ from edition.xmlsafe import XMLInputError, parse_file
 STYLESHEET = XSLT_DIR / "edition.xsl"
 
 READINGS = ("edited", "diplomatic")
-
-
-def stylesheet_files() -> list[Path]:
-    """The driver and every module beside it: what a page made by the stylesheets depends on."""
-    return sorted(STYLESHEET.parent.glob("*.xsl"))
 
 #: One step of ``path()``: an element step ``Q{ns}local[n]``, or any other step (text(), @a).
 _STEP = re.compile(r"/(?:Q\{(?P<ns>[^}]*)\}(?P<local>[^/\[]+)\[(?P<pos>\d+)\]|(?P<other>[^/]+))")
@@ -176,6 +172,39 @@ def _message(report: str, tree: etree._ElementTree, name: str) -> TransformMessa
     fields += [""] * (4 - len(fields))
     code, element, path, text = fields[:4]
     return TransformMessage(code, element, path, text, file=name, line=line_of(tree, path))
+
+
+#: The elements by which a stylesheet module reads another.
+_MODULE_LINKS = ("{http://www.w3.org/1999/XSL/Transform}include", "{http://www.w3.org/1999/XSL/Transform}import")
+
+
+@lru_cache(maxsize=256)
+def _linked(path: str, stamp: tuple[int, int, int, int]) -> tuple[str, ...]:
+    """The modules that ``path`` includes or imports (absolute paths), as the file is at ``stamp``."""
+    try:
+        tree = parse_file(path)
+    except XMLInputError:
+        return ()  # Saxon reports the broken module when it compiles
+    return tuple(str(Path(path).parent.joinpath(el.get("href", "")).resolve())
+                 for el in tree.iter(*_MODULE_LINKS) if el.get("href"))
+
+
+def stylesheet_closure(stylesheet: Path | str = STYLESHEET) -> tuple[Path, ...]:
+    """The driver ``stylesheet`` and every module it reaches through ``xsl:include`` and
+    ``xsl:import``, each once, in the order first reached: every file Saxon reads to compile it."""
+    seen: dict[str, None] = {}
+    todo = [str(Path(stylesheet).resolve())]
+    while todo:
+        path = todo.pop(0)
+        if path in seen:
+            continue
+        seen[path] = None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue  # a missing module: listed, so that its appearance changes the digest
+        todo.extend(_linked(path, (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)))
+    return tuple(Path(p) for p in seen)
 
 
 _cache: dict[int, Transformer] = {}

@@ -36,7 +36,7 @@ SKIPPED_DIRS = frozenset({"_build", "__pycache__", "node_modules"})
 RECORD = "inputs.json"
 
 
-def _files(top: Path) -> list[Path]:
+def project_files(top: Path) -> list[Path]:
     """Every file under ``top`` a build could read, in a fixed order."""
     found: list[Path] = []
     for folder, dirs, files in os.walk(top):
@@ -52,7 +52,7 @@ def _environment() -> list[tuple[str, str]]:
                   if k.startswith(("EDITION_", "SPHINX")) or k == "SOURCE_DATE_EPOCH")
 
 
-def _libraries() -> list[tuple[str, str]]:
+def libraries() -> list[tuple[str, str]]:
     """Every installed distribution and its version (a library upgrade changes the output)."""
     return sorted({(dist.metadata["Name"] or "", dist.version) for dist in metadata.distributions()})
 
@@ -60,13 +60,13 @@ def _libraries() -> list[tuple[str, str]]:
 def fingerprint(root: Path, builder: str) -> str:
     """The digest of every input of building ``root`` with ``builder``."""
     digest = hashlib.sha256()
-    digest.update(json.dumps([builder, sys.version, sys.executable, _environment(), _libraries()]).encode())
+    digest.update(json.dumps([builder, sys.version, sys.executable, _environment(), libraries()]).encode())
     package = Path(edition.__file__).resolve().parent
     tops = [root.resolve()]
     if not package.is_relative_to(tops[0]):
         tops.append(package)
     for top in tops:
-        for path in _files(top):
+        for path in project_files(top):
             digest.update(f"\0{path.relative_to(top.parent)}\0".encode())
             try:  # bounded, regular files only (a link to /dev/zero is refused by the build)
                 digest.update(hashlib.sha256(read_regular(path)).digest())

@@ -29,7 +29,6 @@ import difflib
 import json
 import os
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -564,12 +563,11 @@ class _Remembered:
     """Problems of checks that depend on one file (and fixed inputs), kept in ``cache``."""
 
     def __init__(self, cache: Path | None) -> None:
-        from edition import annotate, citeref, filenames, products, registers, schema, untagged, xmlsafe
+        from edition import products
 
         self.store = products.ProductStore(cache) if cache is not None else None
         self.products = products
-        modules = (sys.modules[__name__], schema, untagged, annotate, registers, xmlsafe, citeref, filenames)
-        self.code = products.code_digest(*modules) if cache is not None else ""
+        self.code = products.code_version() if cache is not None else ""
 
     def key(self, kind: str, path: Path, shown: str, inputs: list[Path]) -> str:
         files = [self.products.file_digest(p) for p in [path, *inputs]]

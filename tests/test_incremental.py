@@ -26,11 +26,14 @@ import os
 import pickle
 import re
 import shutil
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_edition, run_edition
+from conftest import ARTIFACTS, EDITION_PARTS, REPO, copy_edition, run_edition
 from edition import products, publish, uptodate
 from edition.sphinxext.domain import DocumentRecords, group_of, record_digests
 
@@ -204,6 +207,79 @@ def test_file_digest_follows_the_file(tmp_path: Path):
     path.write_text("<b/>", encoding="utf-8")
     assert products.file_digest(path) != first
     assert products.file_digest(tmp_path / "missing.xml") == ""
+
+
+def test_stylesheet_closure_is_every_module_reached(tmp_path: Path):
+    """The modules a stylesheet reads are found by following xsl:include and xsl:import, not
+    listed: the edition's driver reaches params.xsl; a module included from a module is found,
+    one that is not included is not, and a missing one is listed (its appearance is a change)."""
+    from edition.transform import STYLESHEET, stylesheet_closure
+
+    edition = stylesheet_closure(STYLESHEET)
+    assert edition[0] == STYLESHEET.resolve() and STYLESHEET.parent.resolve() / "params.xsl" in edition
+    xsl = 'xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="3.0"'
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "driver.xsl").write_text(f'<xsl:stylesheet {xsl}><xsl:import href="sub/a.xsl"/></xsl:stylesheet>')
+    (tmp_path / "sub" / "a.xsl").write_text(f'<xsl:stylesheet {xsl}><xsl:include href="../b.xsl"/>'
+                                            f'<xsl:include href="gone.xsl"/></xsl:stylesheet>')
+    (tmp_path / "b.xsl").write_text(f'<xsl:stylesheet {xsl}/>')
+    (tmp_path / "unused.xsl").write_text(f'<xsl:stylesheet {xsl}/>')
+    found = [p.relative_to(tmp_path.resolve()).as_posix() for p in stylesheet_closure(tmp_path / "driver.xsl")]
+    assert found == ["driver.xsl", "sub/a.xsl", "b.xsl", "sub/gone.xsl"]
+    before = products.stylesheet_digest(tmp_path / "driver.xsl")
+    (tmp_path / "b.xsl").write_text(f'<xsl:stylesheet {xsl}><!-- edited --></xsl:stylesheet>')
+    edited = products.stylesheet_digest(tmp_path / "driver.xsl")
+    assert edited != before
+    (tmp_path / "unused.xsl").write_text(f'<xsl:stylesheet {xsl}><!-- edited --></xsl:stylesheet>')
+    assert products.stylesheet_digest(tmp_path / "driver.xsl") == edited, "a module nobody includes is no input"
+
+
+def test_a_warning_is_placed_in_its_document(tmp_path: Path):
+    """Every form of a warning's location names its document; a warning that names none
+    makes the next build start clean (edition.sphinxext.warned)."""
+    import logging
+    from types import SimpleNamespace
+
+    from docutils import nodes
+    from edition.sphinxext import warned
+
+    src = tmp_path / "src"
+    env = SimpleNamespace(found_docs={"front/principles", "tei/bakulin"},
+                          path2doc=lambda p: {str(src / "front" / "principles.rst"): "front/principles",
+                                              str(src / "tei" / "bakulin.xml"): "tei/bakulin"}.get(str(p)))
+    class App:  # the application as the handler reads it (held by a weak reference)
+        config = SimpleNamespace(suppress_warnings=["edition.ignored"])
+        doctreedir = str(tmp_path / "doctrees")
+
+    app = App()
+    app.env = env
+    handler = warned.Warnings(app)
+    node = nodes.paragraph()
+    node.source, node.line = str(src / "tei" / "bakulin.xml"), 3
+    for location in (("front/principles", 5), f"{src / 'front' / 'principles.rst'}:5", "front/principles"):
+        assert handler.docname(location) == "front/principles", location
+    assert handler.docname(node) == "tei/bakulin" and handler.docname(None) is None
+    assert handler.docname("/elsewhere/conf.py:1") is None
+
+    def record(location, kind="edition", subtype="x"):
+        made = logging.LogRecord("sphinx.x", logging.WARNING, "", 0, "message", (), None)
+        made.location, made.type, made.subtype = location, kind, subtype
+        return made
+
+    handler.emit(record(("tei/bakulin", 1)))
+    handler.emit(record(("front/principles", 2), subtype="ignored"))  # suppressed: not counted
+    assert handler.docnames == {"tei/bakulin"} and handler.unplaced == 0
+    doctrees = Path(app.doctreedir)
+    (doctrees / products.PRODUCTS_DIR / "xslt-edited").mkdir(parents=True)
+    (doctrees / "environment.pickle").write_bytes(b"env")
+    warned._HANDLERS[app] = handler
+    warned.remember(app, final=True)
+    assert warned.warned_before(app, env, set(), set(), set()) == ["tei/bakulin"]
+    assert (doctrees / "environment.pickle").exists()
+    handler.emit(record(None))
+    warned.remember(app, final=True)
+    assert not (doctrees / "environment.pickle").exists() and not (doctrees / products.PRODUCTS_DIR).exists()
+    warned._HANDLERS.pop(app)
 
 
 def _pickled_in_a_fork(records: DocumentRecords) -> bytes:
@@ -518,3 +594,254 @@ def test_fingerprint_covers_contents_code_and_environment(tmp_path: Path, monkey
     monkeypatch.delenv("EDITION_FAULT")
     (root / "tei" / "a.xml").write_text("<TEI />", encoding="utf-8")
     assert uptodate.fingerprint(root, "html") != first
+
+
+# --- the edit matrix: every kind of input, serial and -j 2 ----------------------------------
+#
+# One base build of a whole copy of the project (the package and pyproject.toml too, run from
+# the copy with PYTHONPATH, so that the extension's static files and the version are inputs
+# of the copy). Sphinx keeps its environment only for the source directory it was built in,
+# so every case is built at the same place: the built base is restored there (a copy, with
+# its modification times), edited and built again; the published files are compared with a
+# clean build of the same edited sources, one per case, shared by the serial and the
+# parallel rebuild. Select it with ``-k matrix``.
+
+MATRIX_PARTS = (*EDITION_PARTS, "edition", "pyproject.toml", "CITATION.cff")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _replacing(rel: str, old: str, new: str):
+    """The edit of a copy that replaces ``old`` by ``new`` in its file ``rel``."""
+    def edit(root: Path) -> None:
+        _replace(root / rel, old, new)
+    return edit
+
+
+_paragraph = _replacing("tei/bakulin.xml", '<p xml:id="bakulin-p0001">The article examines',
+                        '<p xml:id="bakulin-p0001">The article studies')
+_register_name = _replacing("tei/persons.xml", '<persName type="display">Leonid Nikolaev</persName>',
+                            '<persName type="display">Leonid Vasilyevich Nikolaev</persName>')
+_front_page = _replacing("front/principles.rst", "the note is shown as", "the note is given as")
+_xslt_module = _replacing("xslt/notes.xsl", "then 'ednote-ref' else 'fn-ref'", "then 'ednote-ref' else 'fn-ref fn-mark'")
+_odd = _replacing("tei/schema/edition.odd", "the editors have no reasonable doubt", "the editors see no reasonable doubt")
+_params = _replacing("xslt/params.xsl", "'[note text not preserved in the source]'", "'[note text lost in the source]'")
+_sphinx_template = _replacing("_templates/layout.html", "TEI source of this page", "TEI file of this page")
+_synopsis = _replacing("tei/synopsis.xml", "Synopsis: the five sources on the same events",
+                       "Synopsis: five sources on the same events")
+_conf = _replacing("conf.py", '"page_width": "1240px"', '"page_width": "1200px"')
+_break = _replacing("front/principles.rst", "Readings\n--------\n", "Readings\n----\n")
+_fix = _replacing("front/principles.rst", "Readings\n----\n", "Readings\n--------\n")
+
+
+def _static_file(root: Path) -> None:
+    with open(root / "edition" / "sphinxext" / "static" / "edition.css", "a", encoding="utf-8") as css:
+        css.write("\n.edition-footer { letter-spacing: 0.01em; }\n")
+
+
+def _new_entry(root: Path) -> None:
+    _replace(root / "tei" / "persons.xml", "        </listPerson>", """        <person xml:id="michels">
+          <persName type="display">Robert Michels</persName>
+          <persName type="variant">R. Michels</persName>
+          <birth when="1876" resp="#persons-ed" cert="high"/><death when="1936" resp="#persons-ed" cert="high"/>
+          <occupation>German-Italian sociologist, theorist of elites</occupation>
+        </person>
+        </listPerson>""")
+    _replace(root / "tei" / "bakulin.xml", '<persName ref="#mosca">G. Mosca</persName>',
+             '<persName ref="#mosca">G. Mosca</persName> and <persName ref="#michels">R. Michels</persName>')
+
+
+def _retirement(root: Path) -> None:
+    registry = root / "tei" / "anchors.tsv"
+    lines = registry.read_text(encoding="utf-8").splitlines(keepends=True)
+    (index,) = [i for i, line in enumerate(lines) if line.startswith("bakulin-p0002\t")]
+    fields = lines[index].rstrip("\n").split("\t")
+    fields[4], fields[5], fields[8] = "retired", "withdrawn", "withdrawn in a test of incremental builds"
+    lines[index] = "\t".join(fields) + "\n"
+    registry.write_text("".join(lines), encoding="utf-8")
+
+
+def _release(root: Path) -> None:
+    _replace(root / "pyproject.toml", 'version = "', 'version = "9')
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    (root / "pyproject.toml").write_text(re.sub(r'release-date = "[^"]*"', 'release-date = "2027-01-15"', text),
+                                         encoding="utf-8")
+    text = (root / "CITATION.cff").read_text(encoding="utf-8")
+    (root / "CITATION.cff").write_text(re.sub(r"date-released: .*", 'date-released: "2027-01-15"', text),
+                                       encoding="utf-8")
+
+
+def _new_document(root: Path) -> None:
+    text = (root / "tei" / "bakulin.xml").read_text(encoding="utf-8")
+    pattern = re.compile(r'(?<=["#\s:])bakulin(?=-)|(?<=xml:id=")bakulin(?=")|(?<= n=")bakulin(?=")')
+    (root / "tei" / "bakulinxb.xml").write_text(pattern.sub("bakulinxb", text), encoding="utf-8")
+    _replace(root / "index.rst", "   tei/bakulin\n", "   tei/bakulin\n   tei/bakulinxb\n")
+
+
+def _edits(*edits):
+    def edit(root: Path) -> None:
+        for one in edits:
+            one(root)
+    return edit
+
+
+#: The cases: name → edit. Edits share a case (and its clean build) only where neither
+#: makes the build redo what the other needs redone.
+MATRIX = {
+    "paragraph": _paragraph,
+    "register-name+static-css": _edits(_register_name, _static_file),
+    "new-entry+front-page": _edits(_new_entry, _front_page),
+    "xslt-module+odd": _edits(_xslt_module, _odd),
+    "params-xsl": _params,
+    "sphinx-template+synopsis": _edits(_sphinx_template, _synopsis),
+    "conf+retirement": _edits(_conf, _retirement),
+    "release": _release,
+    "document-added": _new_document,
+}
+
+
+def _published(site: Path) -> dict[str, str]:
+    """Every published file but Sphinx's ``.buildinfo``, with the digest of its bytes."""
+    return {rel: digest for rel, digest in _tree(site).items() if rel != ".buildinfo"}
+
+
+def _differences(incremental: dict[str, str], clean: dict[str, str]) -> list[str]:
+    return sorted({*incremental, *clean} - {rel for rel in incremental.keys() & clean.keys()
+                                             if incremental[rel] == clean[rel]})
+
+
+class Matrix:
+    """The built base, the place where every case is built, and the clean builds made so far."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+        self.work = top / "work" / "edition"  # where every incremental build runs
+        self.base = top / "base"  # the built base, as it was
+        self.trash = top / "trash"
+        self.clean: dict[str, dict[str, str]] = {}
+        self.seconds: dict[str, float] = {}
+        self.trash.mkdir(parents=True)
+        self.work.mkdir(parents=True)
+        for name in MATRIX_PARTS:
+            src = REPO / name
+            ignore = shutil.ignore_patterns("drafts", "__pycache__", "*.egg-info")
+            if src.is_dir():
+                shutil.copytree(src, self.work / name, ignore=ignore)
+            elif src.exists():
+                shutil.copy2(src, self.work / name)
+        proc = self.build("-j", "2", label="base: clean build (-j 2)")
+        assert proc.returncode == 0, proc.stderr[-4000:]
+        subprocess.run(["cp", "-a", str(self.work), str(self.base)], check=True)
+        self.published = _published(self.work / "_build" / "html")
+
+    def build(self, *args: str, root: Path | None = None, label: str = "") -> subprocess.CompletedProcess[str]:
+        """Build ``root`` (the place of the cases) with ``args``; its seconds are kept under ``label``."""
+        root = root or self.work
+        started = time.perf_counter()
+        proc = run_edition("build", "-q", *args, root=root, env_vars={"PYTHONPATH": str(root)})
+        if label:
+            self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+        return proc
+
+    def report(self) -> str:
+        """The seconds of every build, by case."""
+        return "".join(f"{seconds:7.1f} s  {label}\n" for label, seconds in self.seconds.items())
+
+    def restore(self) -> Path:
+        """The built base at the place of the builds (the last case's tree is set aside)."""
+        started = time.perf_counter()
+        if self.work.exists():
+            self.work.rename(self.trash / f"{len(list(self.trash.iterdir()))}")
+        subprocess.run(["cp", "-a", str(self.base), str(self.work)], check=True)
+        self.seconds["restoring the built base (all cases)"] = (
+            self.seconds.get("restoring the built base (all cases)", 0.0) + time.perf_counter() - started)
+        return self.work
+
+    def clean_build(self, name: str, edit) -> dict[str, str]:
+        """The published files of a clean build of the base's sources with ``edit`` (once per case)."""
+        if name not in self.clean:
+            root = self.top / "clean" / name / "edition"
+            shutil.copytree(self.base, root, ignore=shutil.ignore_patterns("_build"), symlinks=True)
+            edit(root)
+            proc = self.build("-j", "2", root=root, label=f"{name}: clean build (-j 2)")
+            assert proc.returncode == 0, proc.stderr[-4000:]
+            self.clean[name] = _published(root / "_build" / "html")
+        return self.clean[name]
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory) -> Iterator[Matrix]:
+    """The matrix; when its tests are done, the seconds of each build in
+    ``_build/test-artifacts/matrix-times.txt``."""
+    made = Matrix(tmp_path_factory.mktemp("matrix"))
+    yield made
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "matrix-times.txt").write_text(made.report(), encoding="utf-8")
+
+
+JOBS = {"serial": (), "j2": ("-j", "2")}
+
+
+@pytest.mark.parametrize("jobs", list(JOBS))
+@pytest.mark.parametrize("case", list(MATRIX))
+def test_matrix_rebuild_publishes_what_a_clean_build_publishes(matrix: Matrix, case: str, jobs: str):
+    clean = matrix.clean_build(case, MATRIX[case])
+    root = matrix.restore()
+    MATRIX[case](root)
+    proc = matrix.build(*JOBS[jobs], label=f"{case}: rebuild ({jobs})")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    differing = _differences(_published(root / "_build" / "html"), clean)
+    assert not differing, f"{case} ({jobs}): {len(differing)} files differ from a clean build, e.g. {differing[:10]}"
+    if case == "document-added":
+        # ... and removed again: the rebuild publishes what the base (a clean build) published.
+        (root / "tei" / "bakulinxb.xml").unlink()
+        _replace(root / "index.rst", "   tei/bakulinxb\n", "")
+        proc = matrix.build(*JOBS[jobs], label=f"document-removed: rebuild ({jobs})")
+        assert proc.returncode == 0, proc.stderr[-4000:]
+        differing = _differences(_published(root / "_build" / "html"), matrix.published)
+        assert not differing, f"document removed ({jobs}): {len(differing)} files differ, e.g. {differing[:10]}"
+
+
+@pytest.mark.parametrize("jobs", list(JOBS))
+def test_matrix_a_stylesheet_edit_reaches_every_page(matrix: Matrix, jobs: str):
+    """Regression (issue #23): the label of a lost note changed in xslt/params.xsl reached the
+    parallel page only; the document page and the search index kept the old one."""
+    root = matrix.restore()
+    _params(root)
+    proc = matrix.build(*JOBS[jobs], label=f"params-xsl, every page: rebuild ({jobs})")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    site = (root / "_build" / "html").resolve()
+    for page in ("tei/dikova.html", "parallel/dikova.html"):
+        text = (site / page).read_text(encoding="utf-8")
+        assert "note text lost in the source" in text and "note text not preserved" not in text, page
+    stale = [p.relative_to(site).as_posix() for p in (site / "searchindex").rglob("*")
+             if p.is_file() and b"note text not preserved" in p.read_bytes()]
+    assert not stale, f"{len(stale)} files of the search index keep the old label, e.g. {stale[:5]}"
+
+
+@pytest.mark.parametrize("jobs", list(JOBS))
+def test_matrix_a_failed_build_stays_failed_until_fixed(matrix: Matrix, jobs: str):
+    """Regression (issue #23): break a page, build (it fails), edit something else, build: it
+    fails again and names the page, and the published site stays as it was; once the page is
+    fixed, the build publishes what a clean build publishes."""
+    clean = matrix.clean_build("paragraph", _paragraph)
+    root = matrix.restore()
+    site = root / "_build" / "html"
+    published = site.resolve()
+    _break(root)
+    for unrelated in (None, _paragraph):  # the broken page alone, then with an edit elsewhere
+        if unrelated is not None:
+            unrelated(root)
+        proc = matrix.build(*JOBS[jobs], label=f"broken page: failing builds ({jobs})")
+        assert proc.returncode != 0, "a build with a broken page succeeded"
+        assert "principles.rst:5" in proc.stderr and "Title underline too short" in proc.stderr, proc.stderr[-3000:]
+        assert site.resolve() == published and _published(site) == matrix.published, "the published site changed"
+    _fix(root)
+    proc = matrix.build(*JOBS[jobs], label=f"broken page fixed: rebuild ({jobs})")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    differing = _differences(_published(site), clean)
+    assert not differing, f"{len(differing)} files differ from a clean build, e.g. {differing[:10]}"

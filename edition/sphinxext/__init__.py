@@ -14,6 +14,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from edition import products
 from edition.sphinxext.domain import EditionDomain, reading_ends, reading_starts
 from edition.sphinxext.nodes import register_placeholder
 from edition.sphinxext.parser import TEIParser
@@ -21,8 +22,10 @@ from edition.sphinxext.registers import RegisterDirective, fill_registers, link_
 
 STATIC = Path(__file__).parent / "static"
 
-#: Bump when the stored per-document data changes shape: forces a full re-read.
-ENV_VERSION = 2  # 2: TEI text without smart quotes
+#: The environment holds what this code made of each document: other code (any file of the
+#: package, another library) reads every document again. Derived from the code, not bumped by hand.
+ENV_VERSION = int(products.code_version()[:15], 16)
+
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:
@@ -51,6 +54,7 @@ FEATURES: tuple[str, ...] = (
     "edition.sphinxext.synopsis",
     "edition.sphinxext.readerpage",
     "edition.sphinxext.formulas",
+    "edition.sphinxext.warned",
 )
 
 

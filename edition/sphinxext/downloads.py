@@ -200,14 +200,12 @@ def copy_sources(app: Sphinx) -> list[Path]:
 
 def write_archive(app: Sphinx, target: Path) -> Path:
     """Write the edition archive to ``target``, unless it is there as made from the same inputs
-    (the archive's files, the corpus stylesheets, the code and ``SOURCE_DATE_EPOCH``)."""
-    from edition import package
-
+    (the archive's files, among them the stylesheets that make its corpus, the code and
+    ``SOURCE_DATE_EPOCH``)."""
     epoch = source_date_epoch(Path(app.srcdir))
     sources = archive_entries(epoch, corpus=False)
     key = products.digest(
-        ARCHIVE_PRODUCT, epoch, __version__, products.code_digest(__name__, package),
-        products.files_digest(sorted(package.METADATA_XSLT.glob("*.xsl"))),
+        ARCHIVE_PRODUCT, epoch, __version__, products.code_version(),
         *(f"{name}:{hashlib.sha256(data).hexdigest()}" for name, data in sources),
     )
     store = products.store(app)
@@ -228,7 +226,11 @@ def _size(path: Path) -> int:
 def _write_downloads(app: Sphinx) -> None:
     written = copy_sources(app)
     if app.config.edition_archive:
-        written.append(write_archive(app, Path(app.outdir) / DOWNLOADS_DIR / archive_name()))
+        target = Path(app.outdir) / DOWNLOADS_DIR / archive_name()
+        for old in target.parent.glob(archive_name("*")):  # the archive of another version
+            if old != target:
+                old.unlink()
+        written.append(write_archive(app, target))
     logger.info("downloads: %d files (%d bytes)", len(written), sum(p.stat().st_size for p in written))
 
 

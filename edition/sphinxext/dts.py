@@ -12,14 +12,13 @@ files of the documents that changed (and the collection, if it changed).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from edition import __version__, citation, citeref, dts, products, xmlsafe
+from edition import __version__, products
 from edition.citeref import CiteStructureError
 from edition.dts import API_DIR, document_api, edition_files, templates
 from edition.filenames import UnsafePath
@@ -35,7 +34,7 @@ def update_api(app: Sphinx, paths: list[Path]) -> tuple[int, int]:
     files = products.FileSet(Path(app.outdir) / API_DIR)
     url = base_url(app)
     t = templates(url)
-    code = products.code_digest(sys.modules[__name__], dts, citation, citeref, xmlsafe)
+    code = products.code_version()
     members = []
     count = size = 0
     names = set()

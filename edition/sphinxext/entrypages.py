@@ -35,14 +35,11 @@ from __future__ import annotations
 
 import html
 import json
-import sys
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import docutils
-import sphinx
 from docutils import nodes
 from sphinx.application import Sphinx
 
@@ -181,8 +178,7 @@ class EntryPage:
 
 def _common(app: Sphinx) -> str:
     """The part of every entry page's key that is the same for all of them."""
-    return products.digest("entry", products.code_digest(sys.modules[__name__], registers),
-                           sphinx.__version__, docutils.__version__, products.config_digest(app))
+    return products.digest("entry", products.code_version(), products.config_digest(app))
 
 
 def entry_pages(app: Sphinx) -> Iterator[EntryPage]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -42,6 +41,7 @@ from sphinx.util.docutils import SphinxDirective
 from edition import products
 from edition.documents import ROOT, XSLT_DIR, document_paths, edition_files
 from edition.schema import ODD_PATH
+from edition.transform import stylesheet_closure
 from edition.xmlsafe import parse_file
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -221,7 +221,7 @@ def collect_usage(files: Iterable[Path], documents: Iterable[Path], root: Path =
         in_document, shown = path in document_set, _shown(path, root)
         key = (str(path), products.file_digest(path), in_document)
         if key not in _FILE_USES:
-            stored_key = products.digest(FILE_USAGE_PRODUCT, *key, products.code_digest(sys.modules[__name__]))
+            stored_key = products.digest(FILE_USAGE_PRODUCT, *key, products.code_version())
             summary = store.load(FILE_USAGE_PRODUCT, str(path), stored_key) if store is not None else None
             if summary is None:
                 summary = _file_usage(path, in_document)
@@ -299,7 +299,8 @@ def renderer() -> GuidelinesRenderer:
 
 
 def _stylesheets() -> list[Path]:
-    return [ODD_PATH, *sorted((XSLT_DIR / "odd").glob("*.xsl"))]
+    """What the page is rendered from: the ODD and the guidelines stylesheet with its modules."""
+    return [ODD_PATH, *stylesheet_closure(STYLESHEET)]
 
 
 def _usage_stamp() -> list[tuple[str, int, int]]:
@@ -333,8 +334,8 @@ class GuidelinesDirective(SphinxDirective):
         store = products.ProductStore(self.env.doctreedir)
         usage = usage_document(store=store)
         store.save(USAGE_PRODUCT, self.env.docname, "", (_usage_stamp(), _digest(usage)))
-        key = products.digest(PAGE_PRODUCT, products.code_digest(sys.modules[__name__]),
-                              products.files_digest(_stylesheets()), usage)
+        key = products.digest(PAGE_PRODUCT, products.code_version(),
+                              products.inputs_digest(_stylesheets()), usage)
         xml = store.load(PAGE_PRODUCT, self.env.docname, key)
         if xml is None:
             xml = renderer().render(usage=usage)

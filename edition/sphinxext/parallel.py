@@ -19,8 +19,9 @@ have the diplomatic reading of every document in ``parallel/index.rst``
 (:class:`ReadingsDirective`), which on the site lists the pages of two readings.
 
 A page's body is made once per version of its inputs and kept in the build's product
-store (:mod:`edition.products`): the TEI file, the stylesheets, the registers and the pages that
-list them, the configuration and this code. A build where a document did not change
+store (:mod:`edition.products`): the files its document read (the TEI file, the
+stylesheet's modules, the registers), the pages that list the registers, the
+configuration and the code. A build where a document did not change
 writes its page from the stored body. With ``-j`` the bodies that must be made again
 are made in other processes (Sphinx's ``ParallelTasks``) while Sphinx writes the
 documents, from ``write-started`` on, and collected when the pages are written.
@@ -28,14 +29,11 @@ documents, from ``write-started`` on, and collected when the pages are written.
 
 from __future__ import annotations
 
-import sys
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import docutils
-import sphinx
 from docutils import nodes
 from docutils.parsers import docutils_xml
 from docutils.utils import new_document
@@ -43,13 +41,12 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from edition import products, transform, xmlsafe
-from edition import registers as register_data
+from edition import products
 from edition.collector import one_by_one
-from edition.documents import DOCUMENTS, REGISTERS, by_key
+from edition.documents import DOCUMENTS, by_key
 from edition.sphinxext import workers
 from edition.sphinxext.domain import COPY_CLASS
-from edition.sphinxext.parser import transform_source
+from edition.sphinxext.parser import transform_inputs, transform_source
 from edition.xmlsafe import XMLInputError
 from edition.sphinxext.security import page_title
 
@@ -284,19 +281,16 @@ def _escape(text: str) -> str:
 
 
 def page_key(app: Sphinx, docname: str, source: Path) -> str:
-    """The digest of everything the body of a document's parallel page is made from."""
-    from edition.sphinxext import apparatus, parser, registers
-
+    """The digest of everything the body of a document's parallel page is made from: the
+    files its document read (:func:`edition.products.document_inputs`: the TEI file, the
+    stylesheet's modules, the registers it links to), which the page reads again, the pages
+    that hold each register (name links and apparatus links point at them), the
+    configuration and the code."""
     domain = app.env.domains["edition"]
-    # The pages that hold each register: name links and apparatus links point at them.
     register_pages = sorted((kind, d) for d, data in domain.docs.items() for kind in data["registers"])
-    register_files = [Path(app.srcdir, "tei", f"{name}.xml") for name in REGISTERS]
     return products.digest(
-        "parallel", products.code_digest(sys.modules[__name__], parser, transform, xmlsafe, registers, apparatus,
-                                         register_data),
-        sphinx.__version__, docutils.__version__, products.config_digest(app),
-        products.stylesheet_digest(), products.file_digest(source), products.files_digest(register_files),
-        register_pages, docname, str(source),
+        "parallel", products.code_version(), products.config_digest(app),
+        products.document_inputs(app.env, docname, source), register_pages, docname, str(source),
     )
 
 
@@ -476,10 +470,9 @@ class ReadingsDirective(SphinxDirective):
                     "", f"{_title(docname)}: the two readings", refuri=uri, internal=True)))
             return [pages]
         found: list[nodes.Node] = []
-        for stylesheet in transform.stylesheet_files():
-            self.env.note_dependency(str(stylesheet))
         for docname, source in sources:
-            self.env.note_dependency(str(source))
+            for path in transform_inputs(source):
+                self.env.note_dependency(str(path))
             try:
                 doctree = reading_doctree(app, source, "diplomatic")
             except XMLInputError as exc:

@@ -4,10 +4,14 @@ The mapping itself lives in the XSLT (``xslt/``); this parser only runs the
 process's compiled stylesheet, reports the stylesheet's messages as Sphinx
 warnings at file:line, and hands the Docutils XML to docutils' own XML parser.
 
-The stylesheet's result is a pure function of the TEI file, the stylesheets and the
-reading, so it is kept in the build's product store (:mod:`edition.products`): a document
-read again with none of them changed (its registers changed, say) is not
-transformed again, and the parallel view (:mod:`.parallel`) reuses it.
+The stylesheet's result is a pure function of what the transformation reads: the TEI
+file, every module of the stylesheet (:func:`edition.transform.stylesheet_closure`)
+and the reading. Each of those files is a dependency of the document for Sphinx
+(``note_dependency``), so an edit of any stylesheet module makes every TEI document
+read again; and the result is kept in the build's product store (:mod:`edition.products`)
+under the digest of those very bytes: a document read again with none of them changed
+(its registers changed, say) is not transformed again, and the parallel view
+(:mod:`.parallel`) reuses it.
 """
 
 from __future__ import annotations
@@ -20,11 +24,16 @@ from docutils.parsers import docutils_xml
 from sphinx.parsers import Parser
 from sphinx.util import logging
 
-from edition import collector, products, stagetimes, transform, xmlsafe
-from edition.transform import TransformResult, transformer
+from edition import collector, products, stagetimes
+from edition.transform import TransformResult, stylesheet_closure, transformer
 from edition.xmlsafe import XMLInputError, parse_file
 
 logger = logging.getLogger(__name__)
+
+
+def transform_inputs(source: Path | str) -> tuple[Path, ...]:
+    """Every file the transformation of ``source`` reads: the file and the stylesheet's modules."""
+    return (Path(source), *stylesheet_closure())
 
 
 def transform_source(doctreedir: Path | str | None, source: Path | str, reading: str) -> TransformResult:
@@ -41,8 +50,8 @@ def transform_source(doctreedir: Path | str | None, source: Path | str, reading:
     if doctreedir is None:
         return run()
     store = products.ProductStore(doctreedir)
-    key = products.digest(products.code_digest(transform, xmlsafe), products.stylesheet_digest(),
-                          products.file_digest(source), source, reading)
+    key = products.digest("xslt", products.code_version(), source, reading,
+                          products.inputs_digest(transform_inputs(source)))
     name = f"{Path(source).stem}-{hashlib.sha256(source.encode()).hexdigest()[:12]}"
     kind = f"xslt-{reading}"
     result = store.load(kind, name, key)
@@ -68,6 +77,9 @@ class TEIParser(Parser):
         # the source's ' ... -- into ’ … – on the page (and not in the parallel readings).
         document.settings.smart_quotes = False
         reading = env.config.edition_reading if env is not None else "edited"
+        if env is not None:
+            for path in transform_inputs(source)[1:]:
+                env.note_dependency(path)
         try:
             result = transform_source(env.doctreedir if env is not None else None, source, reading)
         except XMLInputError as exc:

@@ -34,28 +34,25 @@ HTML, where the table itself stays the accessible data.
 from __future__ import annotations
 
 import html
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import docutils
-import sphinx
 from docutils import nodes
 from lxml import etree
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from edition import chart, citeref, documents, products, xmlsafe
+from edition import chart, products
 from edition.citeref import citable_units
 from edition.documents import DOCUMENTS, TEI_DIR, by_key
 from edition.sphinxext import workers
 from edition.xmlsafe import parse_file
 from edition.sphinxext.security import page_title
-from edition.transform import stylesheet_files
+from edition.transform import stylesheet_closure
 
 logger = logging.getLogger(__name__)
 
@@ -228,8 +225,7 @@ def _passages(app: Sphinx, docname: str, groups: list[Group], cache: Fragments) 
     if docname in cache:
         return cache[docname]
     targets = sorted({t for g in groups for p in g.passages if _docname(app, p.key) == docname for t in p.targets})
-    key = products.digest("synopsis-passages", products.code_digest(sys.modules[__name__]), sphinx.__version__,
-                          docutils.__version__, products.config_digest(app),
+    key = products.digest("synopsis-passages", products.code_version(), products.config_digest(app),
                           products.file_digest(Path(app.doctreedir, f"{docname}.doctree")), targets)
     store = products.store(app)
     found = store.load("synopsis-passages", docname, key)
@@ -356,7 +352,7 @@ class SynopsisDirective(SphinxDirective):
             # The EPUB and the PDF quote the passages: the page is written again when
             # a quoted document or the stylesheets change, as a literalinclude would be.
             keys = sorted({p.key for g in load_groups(path) for p in g.passages})
-            for dependency in [*(Path(self.env.srcdir, "tei", f"{k}.xml") for k in keys), *stylesheet_files()]:
+            for dependency in [*(Path(self.env.srcdir, "tei", f"{k}.xml") for k in keys), *stylesheet_closure()]:
                 self.env.note_dependency(str(dependency))
         return [synopsis_placeholder()]
 
@@ -473,8 +469,7 @@ def group_key(app: Sphinx, group: Group, common: str) -> str:
 def _common_key(app: Sphinx, groups: list[Group]) -> str:
     """The digest of what every group's page is made from."""
     return products.digest(
-        "synopsis", products.code_digest(sys.modules[__name__], chart, citeref, documents, xmlsafe),
-        sphinx.__version__, docutils.__version__, products.config_digest(app),
+        "synopsis", products.code_version(), products.config_digest(app),
         products.file_digest(TEI_DIR / SYNOPSIS_FILE), [(g.id, g.pagename, g.heading) for g in groups],
     )
 

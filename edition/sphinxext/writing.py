@@ -41,6 +41,7 @@ import inspect
 import json
 import os
 import posixpath
+import shutil
 from collections.abc import Callable, Iterable, Set
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks
 
 from edition import collector
-from edition.products import code_digest, config_digest, digest, files_digest
+from edition.products import code_version, config_digest, digest, inputs_digest
 from edition.sphinxext import sidebar
 from edition.sphinxext.workers import shares
 
@@ -74,10 +75,6 @@ def tasks(names: Iterable[str], weight: Callable[[str], int], processes: int) ->
 
 #: The keys of the generated pages rendered by the last build (in the doctree directory).
 PAGES_FILE = "edition-pages.json"
-
-#: Modules whose ``html-page-context`` handlers add to generated pages.
-PAGE_CONTEXT_MODULES = ("edition.sphinxext.anchors", "edition.sphinxext.downloads", "edition.sphinxext.citation")
-
 
 def _plain(value: object) -> bool:
     """Is ``value`` data whose ``repr`` is its content (no functions, no object addresses)?"""
@@ -105,7 +102,7 @@ def navigation_digest(app: Sphinx) -> str:
 
 def page_inputs(app: Sphinx, pagename: str) -> tuple[object, ...]:
     """What this extension's ``html-page-context`` handlers add to the generated page ``pagename``
-    depends on, besides the configuration (:data:`PAGE_CONTEXT_MODULES`)."""
+    depends on, besides the configuration and the code."""
     from edition import __version__
     from edition.sphinxext.anchors import anchor_state
     from edition.sphinxext.changelog import release_date
@@ -143,9 +140,9 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
             templates = [Path(self.confdir, t) for t in self.config.templates_path]
             self._site_key = digest(
                 sphinx.__version__, config_digest(self.sphinx_app), context, navigation_digest(self.sphinx_app),
-                files_digest(sorted(p for p in static.rglob("*") if p.is_file())),
-                files_digest(sorted(p for t in templates if t.is_dir() for p in t.rglob("*") if p.is_file())),
-                code_digest(__name__, *PAGE_CONTEXT_MODULES),
+                inputs_digest(sorted(p for p in static.rglob("*") if p.is_file())),
+                inputs_digest(sorted(p for t in templates if t.is_dir() for p in t.rglob("*") if p.is_file())),
+                code_version(),
             )
         return self._site_key
 
@@ -228,6 +225,49 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
         return {"tags": self.tags} if "tags" in parameters else {}
 
 
+def static_digest(app: Sphinx, config: Any) -> None:
+    """``config-inited`` (after the extension added its static folder): the digest of every
+    static file, as the configuration value ``edition_static``. Every page links its style
+    sheets and scripts with their checksum (``?v=``), but Sphinx writes again only the
+    pages whose source changed: as a configuration value of the ``html`` kind, a changed
+    static file makes Sphinx write every page again (its ``.buildinfo`` no longer matches),
+    and the generated pages follow the configuration's digest."""
+    confdir = Path(app.confdir)
+    files: list[Path] = []
+    for entry in [*config.html_static_path, *config.html_extra_path]:
+        path = confdir / entry
+        files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+    config.edition_static = inputs_digest(files)
+
+
+def navigation_changed(app: Sphinx, env: Any) -> list[str]:
+    """``env-get-updated``: every document is written again when the navigation changed (a title,
+    a table of contents, a document added or removed). Every page's sidebar lists the whole
+    edition, but Sphinx writes again only the documents it read and those whose own tables
+    of contents include a changed one."""
+    now = navigation_digest(app)
+    before = getattr(env, "edition_navigation", None)
+    env.edition_navigation = now
+    return sorted(env.found_docs) if before is not None and before != now else []
+
+
+def clean_after_removal(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """``env-get-outdated``: when a document is gone, the output is emptied and every document
+    read again. Sphinx leaves the pages of a removed document in the output, and so would
+    every kind of page and file the extension makes for it: a build after a removal is a
+    clean one (the product store keeps what is still valid)."""
+    if not removed:
+        return []
+    outdir = Path(app.outdir)
+    for child in outdir.iterdir() if outdir.is_dir() else ():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    Path(app.doctreedir, PAGES_FILE).unlink(missing_ok=True)
+    return sorted(env.found_docs)
+
+
 def freeze_loaded(app: Sphinx) -> None:
     """When the builder is set up, the environment of the last build is loaded: it is kept
     for the whole build, so the garbage collector stops looking at it now
@@ -253,6 +293,10 @@ def thaw_environment(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(EditionHTMLBuilder, override=True)
+    app.add_config_value("edition_static", "", "html", types=frozenset({str}))
+    app.connect("config-inited", static_digest, priority=800)
+    app.connect("env-get-outdated", clean_after_removal)
+    app.connect("env-get-updated", navigation_changed)
     app.connect("builder-inited", freeze_loaded)
     app.connect("env-updated", freeze_environment, priority=900)
     app.connect("build-finished", thaw_environment, priority=1000)
