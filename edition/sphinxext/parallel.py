@@ -447,6 +447,18 @@ def words_only(blocks_: list[nodes.Element], prefix: str, present: set[str]) -> 
                 ref.replace_self(nodes.inline("", "", *ref.children, classes=ref["classes"]))
 
 
+#: The document that holds ``.. edition-readings::`` in the edition.
+READINGS_DOC = "parallel/index"
+
+
+def readings_outdated(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """A document added or removed changes the list of readings: read their page again
+    (a changed document is a dependency of the page already)."""
+    if READINGS_DOC in env.found_docs and any(d.startswith("tei/") for d in added | removed):
+        return [READINGS_DOC]
+    return []
+
+
 class ReadingsDirective(SphinxDirective):
     """``.. edition-readings::``: the diplomatic reading of every TEI document (``parallel/index``).
 
@@ -499,6 +511,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-collect-pages", collect_pages)
     app.connect("doctree-resolved", link_parallel_page)
     app.add_directive("edition-readings", ReadingsDirective)
+    app.connect("env-get-outdated", readings_outdated)
     return {
         "version": "0.2",
         # Nothing is stored in the environment: the pages are made from the TEI at write time
