@@ -164,11 +164,14 @@
                        | forename | surname | head)"/>
           <xsl:variable name="name" as="element()?" select="($names[@type = ('full', 'main', 'reg')], $names)[1]"/>
           <xsl:variable name="facts" as="element()*"
-              select="* except ($name | fp:prose(.) | fp:links(.) | *[f:is-register-list(.)] | *[fp:list-part(.) eq 'entry'])"/>
+              select="* except ($name | noteGrp | fp:prose(.) | fp:links(.) | *[f:is-register-list(.)] | *[fp:list-part(.) eq 'entry'])"/>
           <paragraph classes="entry-head">
             <strong classes="entry-name">
               <xsl:choose>
-                <xsl:when test="$name"><xsl:apply-templates select="$name/node()" mode="m:entry-inline"/></xsl:when>
+                <!-- Without the whitespace around a name's content (settlement/placeName). -->
+                <xsl:when test="$name">
+                  <xsl:apply-templates select="$name/node()[not(self::text()[not(normalize-space())])]" mode="m:entry-inline"/>
+                </xsl:when>
                 <xsl:otherwise><xsl:value-of select="(@n, @xml:id, local-name())[1]"/></xsl:otherwise>
               </xsl:choose>
             </strong>
@@ -208,7 +211,7 @@
 
   <xsl:function name="fp:prose" as="element()*">
     <xsl:param name="entry" as="element()"/>
-    <xsl:sequence select="$entry/(note | desc | p | ab | noteGrp | bibl[not(@xml:id)] | listBibl)"/>
+    <xsl:sequence select="$entry/(note | desc | p | ab | noteGrp/note | bibl[not(@xml:id)] | listBibl)"/>
   </xsl:function>
 
   <xsl:function name="fp:links" as="element()*">
