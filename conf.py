@@ -31,6 +31,8 @@ include_patterns = [
     "index.rst",
     "front/*.rst",
     "registers/*.rst",
+    "synopsis/index.rst",
+    "parallel/index.rst",
     # Every document (edition.documents.document_paths(): tei/*.xml but the
     # registers, which exclude_patterns removes), so new and scaled corpora build too.
     "tei/*.xml",

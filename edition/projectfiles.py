@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 
 #: Folders of the project that a build reads, and its files at the top.
-READ_FOLDERS = ("tei", "xslt", "front", "registers", "_templates", "_static")
+READ_FOLDERS = ("tei", "xslt", "front", "registers", "synopsis", "parallel", "_templates", "_static")
 READ_FILES = ("conf.py", "index.rst")
 #: Folders never read (caches; drafts are not part of the edition: ``conf.py`` excludes them).
 SKIPPED = frozenset({"__pycache__", ".pytest_cache", "drafts", "node_modules"})

@@ -76,7 +76,7 @@ from watchfiles import Change, DefaultFilter
 from edition.documents import ROOT
 
 #: The sources of the site, relative to the edition's root: a change under any of them rebuilds.
-WATCHED = ("tei", "xslt", "front", "registers", "index.rst", "conf.py", "_static", "_templates")
+WATCHED = ("tei", "xslt", "front", "registers", "synopsis", "parallel", "index.rst", "conf.py", "_static", "_templates")
 
 #: Where a build process records its outcome for the server (outside the published site).
 STATUS_FILE = Path("_build") / "preview.json"

@@ -16,7 +16,7 @@ TEI_ALL = SHARED / "schema" / "tei_all.rng"
 CORPORA = SHARED / "corpora"
 
 #: What a copy of the edition needs to build (the Python package is installed).
-EDITION_PARTS = ("conf.py", "index.rst", "front", "registers", "tei", "xslt", "_static", "_templates")
+EDITION_PARTS = ("conf.py", "index.rst", "front", "registers", "synopsis", "parallel", "tei", "xslt", "_static", "_templates")
 
 
 def copy_edition(dest: Path) -> Path:
@@ -134,3 +134,24 @@ def library_build(built_site: Path) -> Path:
     proc = run_edition("build", "-q", "epub", "pdf", root=root, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return root / "_build"
+
+
+@pytest.fixture(scope="session")
+def epub(library_build: Path) -> Path:
+    """The session's EPUB (see ``library_build``)."""
+    (path,) = sorted((library_build / "epub").glob("*.epub"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pdf(library_build: Path) -> Path:
+    """The session's PDF (see ``library_build``)."""
+    (path,) = sorted((library_build / "latex").glob("*.pdf"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text as ``pdftotext -layout`` extracts it."""
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True, timeout=300).stdout

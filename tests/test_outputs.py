@@ -1,7 +1,7 @@
 """Outputs for libraries: licence in every page, TEI downloads, the archive, EPUB 3, PDF, missing tools.
 
-The EPUB and the PDF are built once per session (fixture ``library_build`` in
-conftest: ``edition build epub pdf`` in the session's copy of the edition).
+The EPUB and the PDF are built once per session (fixtures ``library_build``, ``epub``,
+``pdf`` and ``pdf_text`` in conftest: ``edition build epub pdf`` in the session's copy).
 """
 
 from __future__ import annotations
@@ -116,12 +116,6 @@ def test_write_zip_gives_the_same_bytes_for_the_same_input(tmp_path: Path) -> No
 # --- EPUB ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def epub(library_build: Path) -> Path:
-    (path,) = sorted((library_build / "epub").glob("*.epub"))
-    return path
-
-
 def test_epub_passes_epubcheck(epub: Path) -> None:
     from edition.outputs import epubcheck_command
 
@@ -182,18 +176,6 @@ def test_epub_apparatus_follows_its_paragraph(epub: Path) -> None:
 
 
 # --- PDF -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def pdf(library_build: Path) -> Path:
-    (path,) = sorted((library_build / "latex").glob("*.pdf"))
-    return path
-
-
-@pytest.fixture(scope="module")
-def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True, timeout=300).stdout
 
 
 def test_pdf_fonts_are_embedded(pdf: Path) -> None:

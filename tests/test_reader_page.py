@@ -284,7 +284,7 @@ def test_lost_notes_of_a_paragraph_are_one_line(browser, site_server: str) -> No
         assert app.locator("aside.footnote.missing").count() == 0
         line = app.locator("p.lost-notes")
         assert line.count() == 1
-        assert line.text_content() == "notes 137–138: text not preserved in the source"
+        assert line.text_content() == "notes 137–138: note text not preserved in the source"
         assert line.evaluate("p => p.getClientRects().length") == 1
         height = line.evaluate("p => p.getBoundingClientRect().height")
         assert height < 2 * float(line.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")) * 1.5, "one line"
@@ -298,7 +298,7 @@ def test_lost_notes_of_a_paragraph_are_one_line(browser, site_server: str) -> No
         # A run of four reads "29–32"; the notes between keep their ids (and numbers, for
         # screen readers and the search index) in the line.
         line = page.locator("#dikova-fn030").locator("xpath=ancestor::p[1]")
-        assert line.text_content() == "notes 29, 30, 31–32: text not preserved in the source"
+        assert line.text_content() == "notes 29, 30, 31–32: note text not preserved in the source"
         assert line.locator("span.lost-between").bounding_box()["width"] <= 1, "on the screen: 29–32"
         for between in ("030", "031"):
             page.goto(f"{site_server}tei/dikova.html#dikova-fn{between}")

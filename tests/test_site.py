@@ -85,7 +85,7 @@ def test_missing_note_texts_are_visibly_marked(site: Path) -> None:
     for note_id in missing:
         # Each lost note keeps its id in its paragraph's one line of lost notes.
         [line] = page.xpath(f"//p[contains(concat(' ', @class, ' '), ' lost-notes ')][.//*[@id='{note_id}']]")
-        assert line.text_content().endswith(": text not preserved in the source")
+        assert line.text_content().endswith(": note text not preserved in the source")
         assert line.getparent().get("class").split()[0] == "apparatus"
 
 

@@ -94,7 +94,7 @@ def test_group_page_shows_every_passage_with_a_link_back(built_site: Path, group
 
 def test_index_page_lists_every_group_and_is_linked_from_the_landing_page(built_site: Path) -> None:
     index = html.parse(str(built_site / "synopsis" / "index.html")).getroot()
-    hrefs = index.xpath("//ul[@class='synopsis-topics']//a/@href")
+    hrefs = index.xpath("//ul[contains(concat(' ', @class, ' '), ' synopsis-topics ')]//a/@href")
     assert hrefs == [f"{g.pagename.split('/', 1)[1]}.html" for g in GROUPS]
     landing = html.parse(str(built_site / "index.html")).getroot()
     assert "synopsis/index.html" in landing.xpath("//a/@href")
@@ -136,3 +136,13 @@ def test_synopsis_page_in_the_browser(browser, site_server: str) -> None:
         assert page.url.endswith(f"#{group.passages[0].targets[0]}")
     finally:
         page.close()
+
+
+def test_site_pages_of_the_comparisons_are_lists(built_site: Path) -> None:
+    """On the site the synopsis and the diplomatic readings keep their pages of columns:
+    the two documents list them (the EPUB and the PDF hold the texts: test_formats)."""
+    page = html.parse(str(built_site / "parallel" / "index.html")).getroot()
+    hrefs = page.xpath("//ul[contains(concat(' ', @class, ' '), ' parallel-pages ')]//a/@href")
+    assert hrefs == [f"{doc.key}.html" for doc in DOCUMENTS]
+    assert not page.xpath("//*[starts-with(@id, 'dip-')]")
+    assert all((built_site / "parallel" / href).is_file() for href in hrefs)

@@ -91,7 +91,8 @@
           <xsl:variable name="key" as="xs:string" select="f:bare-id((@ref, @key)[normalize-space()][1])"/>
           <reference refuri="{$register-base}{$register}.html#{$key}"
               classes="{lower-case(local-name())} register-link" regref="{$register}" regkey="{$key}">
-            <xsl:value-of select="translate(normalize-space(.), '‟„', '’‘')"/>
+            <!-- the edited reading of the name: a source reading it corrects (sic, orig) is not its name -->
+            <xsl:value-of select="translate(normalize-space(string-join(.//text()[not(ancestor::sic | ancestor::orig)])), '‟„', '’‘')"/>
           </reference>
         </xsl:for-each-group>
       </paragraph>

@@ -247,10 +247,22 @@ def collect(document: nodes.document) -> DocData:
         return _collect(document)
 
 
+#: The class of a document's copy in another document (the diplomatic readings of
+#: ``parallel/index``): the domain takes no anchor, mention or date from it.
+COPY_CLASS = "reading-copy"
+
+
+def _is_copy(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Element) and COPY_CLASS in node["classes"]
+
+
 def _collect(document: nodes.document) -> DocData:
     data: DocData = {"anchors": [], "footnotes": [], "mentions": [], "dates": [], "registers": []}
     blocks: dict[int, _IndexedBlock] = {}  # the doctree is not changed while it is read: ids are stable
-    for node in document.findall(nodes.Element):
+    # A copy of a document in another (its diplomatic reading) gives nothing: its anchors,
+    # mentions and dates are the document's own.
+    copies = {id(n) for copy in document.findall(_is_copy) for n in copy.findall(nodes.Element)}
+    for node in document.findall(lambda n: isinstance(n, nodes.Element) and id(n) not in copies):
         if isinstance(node, nodes.paragraph) and node["ids"]:
             data["anchors"].extend(node["ids"])
         elif isinstance(node, nodes.container) and "unit" in node["classes"] and node["ids"]:

@@ -14,7 +14,9 @@ the row has the unit's own id, so ``parallel/dikova.html#dikova-p0007`` finds th
 Links to what is not on the page (the list of emendations) go to the document page.
 
 Only the standalone HTML builder writes these pages (``html-collect-pages``); every
-document page links to its parallel page at ``doctree-resolved``.
+document page links to its parallel page at ``doctree-resolved``. The EPUB and the PDF
+have the diplomatic reading of every document in ``parallel/index.rst``
+(:class:`ReadingsDirective`), which on the site lists the pages of two readings.
 
 A page's body is made once per version of its inputs and kept in the build's product
 store (:mod:`edition.products`): the files its document read (the TEI file, the
@@ -37,11 +39,14 @@ from docutils.parsers import docutils_xml
 from docutils.utils import new_document
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from edition import products
 from edition.collector import one_by_one
+from edition.documents import DOCUMENTS, by_key
 from edition.sphinxext import workers
-from edition.sphinxext.parser import transform_source
+from edition.sphinxext.domain import COPY_CLASS
+from edition.sphinxext.parser import transform_inputs, transform_source
 from edition.xmlsafe import XMLInputError
 from edition.sphinxext.security import page_title
 
@@ -418,12 +423,96 @@ def link_parallel_page(app: Sphinx, doctree: nodes.document, docname: str) -> No
     section.insert(section.index(title) + 1 if title is not None else 0, para)
 
 
+def _in_edition_order(sources: dict[str, Path]) -> list[tuple[str, Path]]:
+    known = [f"tei/{d.key}" for d in DOCUMENTS]
+    order = [d for d in known if d in sources] + sorted(d for d in sources if d not in known)
+    return [(d, sources[d]) for d in order]
+
+
+def _title(docname: str) -> str:
+    try:
+        return by_key(docname.rsplit("/", 1)[-1]).title
+    except KeyError:
+        return docname
+
+
+def words_only(blocks_: list[nodes.Element], prefix: str, present: set[str]) -> None:
+    """Links to what a reading's copy does not hold (the edited reading's list of
+    emendations) keep their words only: while a document is read, the LaTeX builder
+    knows no page to link to."""
+    for block in blocks_:
+        for ref in list(block.findall(nodes.reference)):
+            uri = ref.get("refuri", "")
+            target = ref.get("refid") or (prefix + uri[1:] if uri.startswith("#") and len(uri) > 1 else "")
+            if target and target not in present and uri[1:] not in present:
+                ref.replace_self(nodes.inline("", "", *ref.children, classes=ref["classes"]))
+
+
+#: The document that holds ``.. edition-readings::`` in the edition.
+READINGS_DOC = "parallel/index"
+
+
+def readings_outdated(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """A document added or removed changes the list of readings: read their page again
+    (a changed document is a dependency of the page already)."""
+    if READINGS_DOC in env.found_docs and any(d.startswith("tei/") for d in added | removed):
+        return [READINGS_DOC]
+    return []
+
+
+class ReadingsDirective(SphinxDirective):
+    """``.. edition-readings::``: the diplomatic reading of every TEI document (``parallel/index``).
+
+    In the EPUB and the PDF each document's diplomatic reading becomes a section of this
+    document, made while it is read by the same stylesheets with the reading
+    ``diplomatic``; its ids carry the prefix ``dip-``, and it is marked
+    :data:`COPY_CLASS`. On the site, where every document has its page of two
+    readings, this page lists those pages.
+    """
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        app = self.env.app
+        sources = _in_edition_order(tei_documents(app))
+        if is_html_site(app):
+            pages = nodes.bullet_list(classes=["parallel-pages"])
+            for docname, _source in sources:
+                uri = app.builder.get_relative_uri(self.env.docname, page_name(docname))
+                pages += nodes.list_item("", nodes.paragraph("", "", nodes.reference(
+                    "", f"{_title(docname)}: the two readings", refuri=uri, internal=True)))
+            return [pages]
+        found: list[nodes.Node] = []
+        for docname, source in sources:
+            for path in transform_inputs(source):
+                self.env.note_dependency(str(path))
+            try:
+                doctree = reading_doctree(app, source, "diplomatic")
+            except XMLInputError as exc:
+                logger.warning("diplomatic reading of %s not included: %s", docname, exc.message,
+                               location=self.get_location(), type="edition", subtype="parallel")
+                continue
+            present: set[str] = set()
+            sections = prefixed([c for c in doctree.children if isinstance(c, nodes.section)], "dip-", present)
+            words_only(sections, "dip-", present)
+            retarget(sections, "dip-", present, "")
+            for section in sections:
+                section["classes"].append(COPY_CLASS)
+                for node in section.findall(nodes.Element):
+                    if node["ids"]:
+                        self.state.document.set_id(node)
+            found.extend(sections)
+        return found
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("edition.sphinxext.workers")
     app.connect("env-before-read-docs", start_readings)
     app.connect("write-started", start_pages)
     app.connect("html-collect-pages", collect_pages)
     app.connect("doctree-resolved", link_parallel_page)
+    app.add_directive("edition-readings", ReadingsDirective)
+    app.connect("env-get-outdated", readings_outdated)
     return {
         "version": "0.2",
         # Nothing is stored in the environment: the pages are made from the TEI at write time

@@ -10,8 +10,8 @@ Content-Security-Policy allows the edition's own scripts only.
 
 **Lost notes.** Most of the dissertation's notes lost their text in the source (309 of
 them); each had an entry of its own in the apparatus column. On a web page, the notes
-of a paragraph whose text is lost are one line, ``notes 137–138: text not preserved in
-the source`` (:func:`collapse_lost_notes`), where every note keeps its id (the callout's
+of a paragraph whose text is lost are one line, ``notes 137–138: note text not preserved
+in the source`` (:func:`collapse_lost_notes`): the words are the notes' own (``xslt/params.xsl``), where every note keeps its id (the callout's
 link target) and the numbers link back to their callouts. The EPUB and the PDF keep a
 footnote for every callout; the domain records every note as read.
 """
@@ -24,10 +24,6 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from edition.sphinxext.epub import is_epub
-
-#: What the collapsed line says after the notes' numbers.
-LOST = "text not preserved in the source"
-
 
 def is_lost(node: nodes.Node) -> bool:
     """A footnote that only records that the source lost its text (notes.xsl: class ``missing``)."""
@@ -57,6 +53,12 @@ def _label(note: nodes.Element) -> str:
     return label.astext() if label is not None else ""
 
 
+def _said(note: nodes.Element) -> str:
+    """What a lost note says, without its label and brackets: the stylesheet's words, not ours."""
+    text = "".join(child.astext() for child in note.children if not isinstance(child, nodes.label))
+    return " ".join(text.split()).strip("[]")
+
+
 def _number(note: nodes.Element) -> nodes.Element:
     """A note's number in the collapsed line: its id, and a link back to its callout."""
     backrefs = note.get("backrefs") or []
@@ -66,7 +68,7 @@ def _number(note: nodes.Element) -> nodes.Element:
 
 
 def collapsed(run: list[nodes.footnote]) -> nodes.paragraph:
-    """One apparatus line for a run of lost notes: "notes 137–138: text not preserved in the source"."""
+    """One apparatus line for a run of lost notes: "notes 137–138: note text not preserved in the source"."""
     line = nodes.paragraph("", "", classes=["apparatus-entry", "lost-notes", _kind(run[0])])
     line += nodes.Text("notes " if len(run) > 1 else "note ")
     numbers = [int(label) if label.isdigit() else None for label in map(_label, run)]
@@ -89,7 +91,7 @@ def collapsed(run: list[nodes.footnote]) -> nodes.paragraph:
             if index:
                 line += nodes.Text(", ")
             line += _number(note)
-    line += nodes.Text(f": {LOST}")
+    line += nodes.Text(f": {_said(run[0])}")
     return line
 
 

@@ -63,6 +63,15 @@ def _add_found_script(app: Sphinx) -> None:
     # site's pages only: an EPUB has no search page.
     if app.builder.name in HTML_BUILDERS:
         app.add_js_file("search-found.js", loading_method="defer")
+        # The search page stems a word the edition does not hold (Kirovs) with the Snowball
+        # English stemmer that Sphinx ships as JavaScript for its own search. Copied before any
+        # page is written: the digest of _static that generated pages are keyed by must be the
+        # same in a clean build and a rebuild.
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        for name in STEMMER_FILES:
+            if (STEMMER_JS / name).is_file():
+                copy_asset_file(STEMMER_JS / name, static)
 
 
 def _search_body(app: Sphinx) -> str:
@@ -127,11 +136,6 @@ paragraphs.</p></noscript>
 def _collect_search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if app.builder.name not in HTML_BUILDERS:
         return
-    # The search page stems a word the edition does not hold (Kirovs) with the Snowball English
-    # stemmer that Sphinx ships as JavaScript for its own search, copied as Sphinx copies it.
-    for name in STEMMER_FILES:
-        if (STEMMER_JS / name).is_file():
-            copy_asset_file(STEMMER_JS / name, Path(app.outdir) / "_static")
     yield "search", {"title": "Search", "body": _search_body(app)}, "page.html"
 
 

@@ -8,7 +8,13 @@ tables or segments in reading order), and an editorial ``note`` whose
 ``@target`` points at the group. The HTML builder gets one page per group
 (``synopsis/{id}``: the passages side by side, one column per source, each with
 the document's title, its canonical reference and a link back to its place in
-context) and an index page (``synopsis/index``), linked from the landing page.
+context).
+
+``synopsis/index.rst`` is an ordinary document of the edition, with the placeholder
+``.. edition-synopsis::``, filled at ``doctree-resolved`` (:func:`fill_synopsis`): on the
+site with the list of topics, linked from the landing page; in the EPUB and the PDF,
+which have no pages of columns, with the topics themselves, as sections (heading,
+verdict, note, passages source by source), all of them nodes.
 
 The passages are taken from the documents' own doctrees, so they read exactly
 as on the document's page (edited reading, corrections marked); their anchors,
@@ -38,6 +44,7 @@ from docutils import nodes
 from lxml import etree
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from edition import chart, products
 from edition.citeref import citable_units
@@ -45,6 +52,7 @@ from edition.documents import DOCUMENTS, TEI_DIR, by_key
 from edition.sphinxext import workers
 from edition.xmlsafe import parse_file
 from edition.sphinxext.security import page_title
+from edition.transform import stylesheet_closure
 
 logger = logging.getLogger(__name__)
 
@@ -328,24 +336,116 @@ def group_body(app: Sphinx, group: Group, groups: list[Group], cache: Fragments,
     )
 
 
-def index_body(app: Sphinx, groups: list[Group]) -> str:
-    """The HTML of the synopsis index page."""
-    e = html.escape
-    rows = []
+class synopsis_placeholder(nodes.General, nodes.Element):
+    """Where ``.. edition-synopsis::`` puts the synopsis (filled at ``doctree-resolved``)."""
+
+
+class SynopsisDirective(SphinxDirective):
+    """``.. edition-synopsis::``: the synopsis of the edition (``synopsis/index``)."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        path = Path(self.env.srcdir, "tei", SYNOPSIS_FILE)
+        self.env.note_dependency(str(path))
+        if not is_html_site(self.env.app):
+            # The EPUB and the PDF quote the passages: the page is written again when
+            # a quoted document or the stylesheets change, as a literalinclude would be.
+            keys = sorted({p.key for g in load_groups(path) for p in g.passages})
+            for dependency in [*(Path(self.env.srcdir, "tei", f"{k}.xml") for k in keys), *stylesheet_closure()]:
+                self.env.note_dependency(str(dependency))
+        return [synopsis_placeholder()]
+
+
+def topic_list(app: Sphinx, groups: list[Group], fromdocname: str) -> nodes.bullet_list:
+    """The site's index of topics: one item per group, a link to its page of columns."""
+    topics = nodes.bullet_list(classes=["synopsis-topics"])
     for g in groups:
-        href = app.builder.get_relative_uri(f"{PAGE_DIR}/index", g.pagename)
-        sources = ", ".join(g.keys)
-        rows.append(f'<li><a class="reference internal" href="{e(href)}">{e(g.heading)}</a> '
-                    f'<span class="synopsis-verdict verdict-{e(g.verdict)}">{e(g.verdict)}</span> '
-                    f'<span class="synopsis-sources">({e(sources)}; {len(g.passages)} passages)</span></li>')
-    return (
-        '<section class="synopsis-index" id="synopsis">'
-        "<h1>Synopsis: the five sources on the same events</h1>"
-        "<p>The documents of the edition tell overlapping stories and do not always agree. Each topic shows "
-        "their passages side by side, one column per source, with the editors' note on whether they agree, "
-        "conflict or complement each other.</p>"
-        f'<ul class="synopsis-topics">{"".join(rows)}</ul></section>'
-    )
+        item = nodes.paragraph()
+        item += nodes.reference("", g.heading, refuri=app.builder.get_relative_uri(fromdocname, g.pagename),
+                                internal=True)
+        item += nodes.Text(" ")
+        item += nodes.inline("", g.verdict, classes=["synopsis-verdict", f"verdict-{g.verdict}"])
+        item += nodes.Text(" ")
+        item += nodes.inline("", f"({', '.join(g.keys)}; {len(g.passages)} passages)", classes=["synopsis-sources"])
+        topics += nodes.list_item("", item)
+    return topics
+
+
+def _context_link(app: Sphinx, fromdocname: str, docname: str, target: str, label: str) -> nodes.reference:
+    uri = app.builder.get_relative_uri(fromdocname, docname) + "#" + target
+    return nodes.reference("", label, refuri=uri, internal=True)
+
+
+def note_paragraph(app: Sphinx, group: Group, fromdocname: str) -> nodes.paragraph:
+    """The group's editorial note, its pointers as links to the passages in context."""
+    para = nodes.paragraph(classes=["synopsis-note"])
+    para += nodes.strong("", "Editorial note. ")
+    for kind, value in group.note:
+        if kind == "text":
+            para += nodes.Text(value)
+            continue
+        key = value.split("-", 1)[0]
+        docname = _docname(app, key)
+        label = canonical_reference(key, value)
+        para += _context_link(app, fromdocname, docname, value, label) if docname else nodes.Text(label)
+    return para
+
+
+def group_section(app: Sphinx, group: Group, fromdocname: str, doctrees: dict[str, nodes.document]) -> nodes.section:
+    """One topic as a section of the synopsis document (EPUB, PDF): heading, verdict, the
+    editors' note, then the passages source by source, each with a link to its place."""
+    section = nodes.section(ids=[group.id], classes=["synopsis"])
+    section += nodes.title("", group.heading)
+    section += nodes.paragraph("", "", nodes.strong("", f"{VERDICTS.get(group.verdict, group.verdict)}."),
+                               classes=["synopsis-verdict", f"verdict-{group.verdict}"])
+    section += note_paragraph(app, group, fromdocname)
+    for key in group.keys:
+        try:
+            title = by_key(key).title
+        except KeyError:
+            title = key
+        column = nodes.container(classes=["synopsis-column"])
+        column += nodes.paragraph("", "", nodes.strong("", title), classes=["synopsis-source"])
+        for passage in (p for p in group.passages if p.key == key):
+            refs = ", ".join(canonical_reference(key, t) for t in passage.targets)
+            docname = _docname(app, key)
+            if docname is None:
+                column += nodes.paragraph("", f"{refs}: not in this build", classes=["synopsis-ref", "missing"])
+                continue
+            if docname not in doctrees:
+                doctrees[docname] = app.env.get_doctree(docname)
+            ids = doctrees[docname].ids
+            box = nodes.container(classes=["synopsis-passage"])
+            box += nodes.paragraph("", "", _context_link(app, fromdocname, docname, passage.targets[0], refs),
+                                   nodes.Text(" (in context)"), classes=["synopsis-ref"])
+            text = nodes.container(classes=["synopsis-text"])
+            for target in passage.targets:
+                if target in ids:
+                    text += passage_node(ids[target])
+                else:
+                    _report(group, [(target, docname)])
+            box += text
+            column += box
+        section += column
+    return section
+
+
+def fill_synopsis(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace the placeholder: on the site by the list of topics (each has its page of
+    columns), in the EPUB and the PDF by the topics themselves."""
+    placeholders = list(doctree.findall(synopsis_placeholder))
+    if not placeholders:
+        return
+    groups = load_groups(Path(app.srcdir, "tei", SYNOPSIS_FILE)) if app.config.edition_synopsis else []
+    doctrees: dict[str, nodes.document] = {}
+    for placeholder in placeholders:
+        if not groups:
+            placeholder.replace_self([])
+        elif is_html_site(app):
+            placeholder.replace_self(topic_list(app, groups, fromdocname))
+        else:
+            placeholder.replace_self([group_section(app, g, fromdocname, doctrees) for g in groups])
 
 
 def _group_keys(group: Group) -> set[str]:
@@ -442,7 +542,6 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         body, problems = pages[group.id]
         _report(group, problems)
         yield group.pagename, {"title": page_title(group.heading), "body": body, "parents": [index_link]}, "page.html"
-    yield f"{PAGE_DIR}/index", {"title": "Synopsis", "body": index_body(app, groups)}, "page.html"
 
 
 def link_from_landing_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -496,7 +595,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("edition_synopsis", True, "html", types=frozenset({bool}))
     app.connect("write-started", start_pages)
     app.connect("html-collect-pages", collect_pages)
+    app.add_node(synopsis_placeholder)
+    app.add_directive("edition-synopsis", SynopsisDirective)
     app.connect("doctree-resolved", link_from_landing_page)
+    app.connect("doctree-resolved", fill_synopsis)
     app.connect("doctree-resolved", insert_charts)
     app.add_css_file("synopsis.css")
     return {

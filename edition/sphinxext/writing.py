@@ -126,14 +126,14 @@ class EditionHTMLBuilder(StandaloneHTMLBuilder):
             self._old_page_keys = {}
 
     def site_key(self) -> str:
-        """The digest of what every generated page is made from (computed once per build)."""
+        """The digest of what every generated page is made from (computed once per build). The
+        static files are in the configuration's digest (``edition_static``: the sources, not
+        the output's copies, which a clean build has not made yet when the first page is rendered)."""
         if self._site_key is None:
-            static = Path(self.outdir, "_static")
             context = sorted((k, repr(v)) for k, v in self.globalcontext.items() if _plain(v))
             templates = [Path(self.confdir, t) for t in self.config.templates_path]
             self._site_key = digest(
                 sphinx.__version__, config_digest(self.sphinx_app), context, navigation_digest(self.sphinx_app),
-                inputs_digest(sorted(p for p in static.rglob("*") if p.is_file())),
                 inputs_digest(sorted(p for t in templates if t.is_dir() for p in t.rglob("*") if p.is_file())),
                 code_version(),
             )
