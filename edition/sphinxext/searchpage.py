@@ -63,15 +63,20 @@ def _add_found_script(app: Sphinx) -> None:
     # site's pages only: an EPUB has no search page.
     if app.builder.name in HTML_BUILDERS:
         app.add_js_file("search-found.js", loading_method="defer")
-        # The search page stems a word the edition does not hold (Kirovs) with the Snowball
-        # English stemmer that Sphinx ships as JavaScript for its own search. Copied before any
-        # page is written: the digest of _static that generated pages are keyed by must be the
-        # same in a clean build and a rebuild.
+
+
+def _copy_stemmer(app: Sphinx, env: object) -> list[str]:
+    """``env-updated``: the search page stems a word the edition does not hold (Kirovs) with the
+    Snowball English stemmer that Sphinx ships as JavaScript for its own search. Copied once
+    reading is done and before any page is written, so that a build which emptied the output
+    (a document removed) has it too."""
+    if app.builder.name in HTML_BUILDERS:
         static = Path(app.outdir) / "_static"
         static.mkdir(parents=True, exist_ok=True)
         for name in STEMMER_FILES:
             if (STEMMER_JS / name).is_file():
                 copy_asset_file(STEMMER_JS / name, static)
+    return []
 
 
 def _search_body(app: Sphinx) -> str:
@@ -185,5 +190,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _disable_sphinx_search)
     app.connect("html-collect-pages", _collect_search_page)
     app.connect("builder-inited", _add_found_script)
+    app.connect("env-updated", _copy_stemmer)
     workers.files_beside_pages(app, "search", _write_index, lambda app: app.builder.name in HTML_BUILDERS)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
